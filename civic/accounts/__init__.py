@@ -1,0 +1,1 @@
+"""People: accounts, sign-in sessions, roles in communities, residency verification."""

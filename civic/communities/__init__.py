@@ -1,0 +1,1 @@
+"""Territories (communities) and the roles people hold in them."""

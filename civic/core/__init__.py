@@ -1,0 +1,1 @@
+"""What every domain shares: database helpers, htmx, security, audit log, errors, mail."""
