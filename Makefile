@@ -18,11 +18,11 @@ $(STAMP): pyproject.toml
 setup: $(STAMP) messages
 
 messages: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -q -d civic/translations 2>/dev/null || $(BIN)/pybabel compile -q -d civic/translations
+	$(BIN)/pybabel -q compile -d civic/translations
 
 update-messages: $(STAMP)
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -o civic/translations/messages.pot --no-location --sort-output --project=Ortaq .
-	$(BIN)/pybabel update -q -i civic/translations/messages.pot -d civic/translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o civic/translations/messages.pot --no-location --sort-output --project=Ortaq civic
+	$(BIN)/pybabel -q update -i civic/translations/messages.pot -d civic/translations --no-fuzzy-matching --ignore-obsolete
 
 run: setup
 	$(FLASK) db upgrade
@@ -30,7 +30,7 @@ run: setup
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: setup check-vendor
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -m "not redis"
 
 # The vendored htmx and axe-core come from the npm registry at pinned versions;
 # their sha256 sums are in the *.sha256 files next to them.
