@@ -41,6 +41,7 @@ def _init_extensions(app: Flask) -> None:
     # Import models so metadata is complete for the app and for migrations.
     from civic.accounts import models as _accounts  # noqa: F401
     from civic.communities import models as _communities  # noqa: F401
+    from civic.contests import models as _contests  # noqa: F401
     from civic.core import audit as _audit  # noqa: F401
     from civic.core.i18n import select_locale
 
@@ -66,17 +67,21 @@ def _register_blueprints(app: Flask) -> None:
     from civic.accounts.staff_views import bp as residents_bp
     from civic.accounts.views import bp as accounts_bp
     from civic.communities.views import bp as communities_bp
+    from civic.contests import ballot_views  # noqa: F401 - registers the voting routes on the blueprint
+    from civic.contests.views import bp as contests_bp
     from civic.core.views import bp as core_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(communities_bp)
     app.register_blueprint(residents_bp)
+    app.register_blueprint(contests_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
+    from civic.contests.models import Phase
     from civic.core.i18n import LANGUAGE_NAMES
 
     @app.context_processor
@@ -84,6 +89,7 @@ def _register_template_helpers(app: Flask) -> None:
         from civic.communities.queries import home_territory
         return {
             "nav_items": nav_items,
+            "phases": {p.value: p for p in Phase},
             "language_names": LANGUAGE_NAMES,
             "current_locale": str(get_locale()),
             "site_territory": home_territory(),
@@ -98,6 +104,13 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["date"] = lambda v, fmt="medium": format_date(v, fmt) if v else ""
     app.jinja_env.filters["datetime"] = lambda v, fmt="medium": format_datetime(v, fmt) if v else ""
     app.jinja_env.filters["number"] = lambda v: format_decimal(v) if v is not None else ""
+    app.jinja_env.filters["tenge"] = lambda v: (format_decimal(v) + "\u00a0₸") if v is not None else "—"
+
+    def markdown_filter(text):
+        from civic.core.markup import render_markdown
+        return render_markdown(text)
+
+    app.jinja_env.filters["markdown"] = markdown_filter
     app.jinja_env.add_extension("jinja2.ext.do")
 
 

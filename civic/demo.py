@@ -128,6 +128,9 @@ def build_demo(seed: int = 2026) -> dict:
     # One more registered but not yet verified, with a register line to claim.
     newcomer_iin, ns, ng, np_ = entries[10]
     _user("newcomer@ortaq-demo.kz", ns, ng, np_)
+    from civic.contests.demo import build as build_contests
+    # Register lines 11..60 have no account: they vote on paper at the akimat.
+    build_contests(staff, residents, [e[0] for e in entries[11:]], rural, rng)
     audit.record("demo.loaded", actor=None, territories=[region.id, district.id, rural.id, city.id, electoral.id])
     db.session.flush()
     return {

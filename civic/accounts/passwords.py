@@ -8,6 +8,7 @@ from zxcvbn import zxcvbn
 
 MIN_LENGTH = 10
 MAX_LENGTH = 200
+ZXCVBN_MAX_LENGTH = 72
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
 
@@ -36,7 +37,9 @@ def password_problem(password: str, user_inputs: list[str] | None = None):
         return _l("The password must be at least %(n)d characters long.", n=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
         return _l("The password must be at most %(n)d characters long.", n=MAX_LENGTH)
-    result = zxcvbn(password[:100], user_inputs=[u for u in (user_inputs or []) if u])
+    # zxcvbn refuses (ValueError) anything longer than its max_length of 72: rate the first 72 characters.
+    result = zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=[u for u in (user_inputs or []) if u],
+                    max_length=ZXCVBN_MAX_LENGTH)
     if result["score"] < 3:
         return _l("This password is too common or too easy to guess. Add more words or characters.")
     return None

@@ -19,6 +19,7 @@ from civic.accounts.iin import iin_hmac, is_valid_iin, normalize_iin
 from civic.accounts.models import RegisterEntry, RegisterImport, Residency, User
 from civic.communities.models import Territory
 from civic.core import audit
+from civic.core.database import utcnow
 from civic.core.errors import DomainError, NotAllowed
 from civic.extensions import db
 
@@ -172,6 +173,7 @@ def import_register(actor: User, territory: Territory, data: bytes, filename: st
         entry.patronymic = row["patronymic"]
         entry.address = row["address"]
         entry.import_id = batch.id
+        entry.updated_at = utcnow()
     batch.rows_added, batch.rows_updated = report.added, report.updated
     audit.record("register.imported", actor=actor, obj=batch, territory=territory.id,
                  added=report.added, updated=report.updated, sha256=batch.sha256)

@@ -40,11 +40,15 @@ def register():
         return redirect(url_for("accounts.profile"), code=303)
     form = RegisterForm()
     if form.validate_on_submit():
+        # The cookie is user input: only a supported language may be stored (it is used for mails).
+        locale = request.cookies.get("lang")
+        if locale not in current_app.config["LANGUAGES"]:
+            locale = current_app.config["BABEL_DEFAULT_LOCALE"]
         try:
             user = services.register_user(
                 email=form.email.data, password=form.password.data, surname=form.surname.data,
                 given_name=form.given_name.data, patronymic=form.patronymic.data or "",
-                locale=str(request.cookies.get("lang") or current_app.config["BABEL_DEFAULT_LOCALE"]))
+                locale=locale)
         except DomainError as error:
             db.session.rollback()
             form.add_error(error)
@@ -213,7 +217,8 @@ def change_password():
             services.end_all_sessions(current_user)
             services.start_session(current_user, request.user_agent.string or "")
             db.session.commit()
-            login_user(current_user)
+            # The real user, not the proxy: login_user(current_user) makes current_user point at itself.
+            login_user(current_user._get_current_object())
             flash(_("Your password is changed. Other devices have been signed out."), "success")
             return redirect(url_for("accounts.profile"), code=303)
     return _profile_page(422, password_form=form)

@@ -27,7 +27,7 @@ _TRANSLIT = str.maketrans({
 
 def slugify(text: str) -> str:
     text = unicodedata.normalize("NFC", text).lower().translate(_TRANSLIT)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60] or "community"
 
 

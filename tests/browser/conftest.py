@@ -115,12 +115,13 @@ def ortaq_server():
             akimat_name_kk="Көктөбе ауылдық округі әкімінің аппараты",
             akimat_name_ru="Аппарат акима Коктобинского сельского округа",
             address="Көктөбе ауылы, Жібек жолы көшесі, 17", phone="+7 727 000 12 34",
-            email="kokt0be-akimat@example.kz")
+            email="kokt0be.auyldyq.okrugi.akimaty@example.kz")
         user = make_user("resident@example.kz", password=USER_PASSWORD, given_name="Айгерім",
                          surname="Серікова")
         db.session.commit()
         seed = {"territory_slug": territory.slug, "territory_kk": territory.name_kk,
-                "territory_ru": territory.name_ru, "user_email": user.email,
+                "territory_ru": territory.name_ru, "akimat_kk": territory.akimat_name_kk,
+                "akimat_ru": territory.akimat_name_ru, "user_email": user.email,
                 "user_password": USER_PASSWORD, "user_name": user.given_name}
         db.session.remove()
 

@@ -1,0 +1,1 @@
+"""Project contests: participatory budgeting from proposal to implementation."""

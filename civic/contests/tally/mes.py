@@ -1,0 +1,208 @@
+"""Method of Equal Shares (MES) for approval ballots with cost utilities, in exact arithmetic.
+
+The rule (pabutools' ``method_of_equal_shares`` with ``Cost_Sat``): every voter, empty ballots
+included, starts with an equal share ``x`` of the budget (``x = B / n``). In each round, for
+every project not yet chosen whose supporters together still hold at least its cost ``c``, the
+payment per supporter ``p`` is the smallest amount such that supporters holding less than ``p``
+pay all they have, the others pay ``p`` each, and together they pay ``c``. A voter's utility of a
+project is its cost, so the price per unit of utility is ``rho = p / c``. The project with the
+lowest ``rho`` is chosen and its supporters pay; the rounds go on until no project is affordable.
+
+Ties of exactly equal ``rho`` are broken by project id as a string, smallest first (pabutools'
+default ``lexico_tie_breaking``). A project of cost 0 with at least one approval is funded
+before the rounds (it costs nobody anything); pabutools' ``Cost_Sat`` gives such a project no
+utility and never funds it.
+
+Exactness and speed: amounts are integers over one shared denominator ``D`` (multiplied up when a
+payment does not divide evenly), never floats. Identical ballots are merged into weighted
+"types"; voters are kept in groups of types that approved the same chosen projects so far (such
+voters always hold the same budget), each group with its supporter count per project, so a
+price is found by walking budget groups, not voters. A project whose price in an earlier round
+already exceeds the best price of this round is not recomputed: prices only rise as budgets
+fall. Groups and their counts depend only on the set of projects chosen so far, so they are
+cached in :class:`Prepared` and reused by later runs (the Add1 completion runs MES many times).
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from math import gcd
+from operator import itemgetter
+
+from civic.contests.tally.model import Election
+
+_first = itemgetter(0)
+
+#: Above this many cached voter groups the cache is dropped and rebuilt on demand.
+GROUP_CACHE_LIMIT = 60_000
+
+
+class Group:
+    """Ballot types that approved the same chosen projects so far; ``counts[j]`` supporters of j."""
+
+    __slots__ = ("types", "counts", "children")
+
+    def __init__(self, types: frozenset[int], counts: list[int]):
+        self.types = types
+        self.counts = counts
+        self.children: dict[int, tuple[Group | None, Group | None]] = {}
+
+
+class Prepared:
+    """An election compiled for repeated MES runs over the projects in ``candidates``.
+
+    Projects are numbered in id order (so a smaller index wins a tie). ``free`` lists the
+    candidates of cost 0 (funded outright, outside the rounds).
+    """
+
+    def __init__(self, election: Election, candidates):
+        costs = election.projects
+        ordered = sorted(candidates)
+        self.election = election
+        self.budget = election.budget
+        self.n = election.n_voters
+        self.free = [pid for pid in ordered if costs[pid] == 0]
+        self.ids = [pid for pid in ordered if costs[pid] > 0]
+        index = {pid: i for i, pid in enumerate(self.ids)}
+        self.cost = [costs[pid] for pid in self.ids]
+        m = len(self.ids)
+        merged: dict[tuple[int, ...], int] = {}
+        for approved, count in election.ballots:
+            key = tuple(sorted(index[pid] for pid in approved if pid in index))
+            if key:
+                merged[key] = merged.get(key, 0) + count
+        self.ballot = list(merged)
+        self.weight = list(merged.values())
+        self.support: list[set[int]] = [set() for _ in range(m)]
+        for t, key in enumerate(self.ballot):
+            for j in key:
+                self.support[j].add(t)
+        self.total = self._count(range(len(self.ballot)))
+        self._root_types = frozenset(range(len(self.ballot)))
+        self.reset_cache()
+
+    def reset_cache(self) -> None:
+        self.root = Group(self._root_types, self.total)
+        self.groups: dict[frozenset[int], Group] = {self._root_types: self.root}
+
+    def _count(self, types) -> list[int]:
+        counts = [0] * len(self.ids)
+        ballot, weight = self.ballot, self.weight
+        for t in types:
+            w = weight[t]
+            for j in ballot[t]:
+                counts[j] += w
+        return counts
+
+    def _group(self, types: frozenset[int], counts_of) -> Group:
+        group = self.groups.get(types)
+        if group is None:
+            group = self.groups[types] = Group(types, counts_of())
+        return group
+
+    def split(self, group: Group, j: int) -> tuple[Group | None, Group | None]:
+        """Split a group into its supporters of project j and the others (cached)."""
+        parts = group.children.get(j)
+        if parts is not None:
+            return parts
+        if len(self.groups) > GROUP_CACHE_LIMIT:
+            self.reset_cache()
+        sup_types = group.types & self.support[j]
+        if len(sup_types) == len(group.types):
+            parts = (group, None)
+        else:
+            other_types = group.types - sup_types
+            small, big = (sup_types, other_types) if len(sup_types) <= len(other_types) else (
+                other_types, sup_types)
+            small_group = self._group(small, lambda: self._count(small))
+            big_group = self._group(big, lambda: [a - b for a, b in zip(group.counts, small_group.counts)])
+            parts = (small_group, big_group) if small is sup_types else (big_group, small_group)
+        group.children[j] = parts
+        return parts
+
+
+def run(prep: Prepared, x_num: int, x_den: int = 1) -> list[int]:
+    """One MES run with initial per-voter budget ``x_num / x_den``; the chosen project indices."""
+    cost, total, split = prep.cost, prep.total, prep.split
+    m = len(cost)
+    if x_num <= 0 or not prep.ballot:
+        return []
+    D = x_den                                   # budgets are integers over the denominator D
+    active = [(x_num, prep.root)]
+    dead = [0] * m                              # supporters whose budget is exhausted
+    # Price per unit of utility from the last time each project was priced, as (num, den):
+    # a lower bound for its price now. Initially cost / (all supporters * cost).
+    prev = [(1, total[j]) for j in range(m)]
+    approx = [1 / total[j] if total[j] else 0.0 for j in range(m)]
+    remaining = [j for j in range(m) if total[j]]
+    chosen: list[int] = []
+    while remaining:
+        remaining.sort(key=approx.__getitem__)
+        best_j = -1
+        bn = bd = best_need = best_r = 0
+        keep = []
+        for j in remaining:
+            if best_j >= 0:
+                pn, pd = prev[j]
+                if pn * bd > bn * pd:           # its lower bound already loses: skip
+                    keep.append(j)
+                    continue
+            r = total[j] - dead[j]
+            if r <= 0:
+                continue                        # no supporter has money left: never affordable again
+            need = cost[j] * D                  # still to be paid, in units of 1/D
+            for b, g in active:
+                c = g.counts[j]
+                if c:
+                    if b * r < need:            # this group cannot pay an equal part: pays all
+                        need -= b * c
+                        r -= c
+                        if r == 0:
+                            break
+                    else:
+                        break
+            if r == 0:
+                continue                        # unaffordable
+            keep.append(j)
+            num, den = need, r * cost[j] * D    # rho = need / (r * cost * D)
+            prev[j] = (num, den)
+            approx[j] = num / den
+            if best_j < 0 or num * bd < bn * den or (num * bd == bn * den and j < best_j):
+                best_j, bn, bd, best_need, best_r = j, num, den, need, r
+        if best_j < 0:
+            break
+        chosen.append(best_j)
+        remaining = [j for j in keep if j != best_j]
+        # Pay: the payment p = best_need / best_r per supporter (in units of 1/D).
+        k = best_r // gcd(best_need, best_r)
+        if k > 1:
+            D *= k
+            active = [(b * k, g) for b, g in active]
+        p = best_need * k // best_r
+        new_active = []
+        append = new_active.append
+        for b, g in active:
+            if not g.counts[best_j]:
+                append((b, g))
+                continue
+            sup, other = split(g, best_j)
+            if other is not None:
+                append((b, other))
+            if b > p:
+                append((b - p, sup))
+            else:
+                dead = [a + c for a, c in zip(dead, sup.counts)]
+        new_active.sort(key=_first)
+        active = new_active
+    return chosen
+
+
+def voter_share(election: Election) -> Fraction:
+    """Each voter's initial budget under MES: budget / number of ballots (empty ones included)."""
+    return Fraction(election.budget, election.n_voters) if election.n_voters else Fraction(0)
+
+
+def method_of_equal_shares(prep: Prepared, share: Fraction | None = None) -> list[str]:
+    """Projects chosen by MES (free ones first, then in selection order) at the given share."""
+    if share is None:
+        share = voter_share(prep.election)
+    return prep.free + [prep.ids[j] for j in run(prep, share.numerator, share.denominator)]
