@@ -42,6 +42,8 @@ def _init_extensions(app: Flask) -> None:
     from civic.accounts import models as _accounts  # noqa: F401
     from civic.communities import models as _communities  # noqa: F401
     from civic.contests import models as _contests  # noqa: F401
+    from civic.councils import models as _councils  # noqa: F401
+    from civic.councils import record_models as _records  # noqa: F401
     from civic.core import audit as _audit  # noqa: F401
     from civic.core.i18n import select_locale
 

@@ -47,8 +47,14 @@ def register_cli(app: Flask) -> None:
                 click.echo("The database already has data; the demo is not loaded again.")
                 return
             raise click.ClickException("The database already has data; the demo loads only into an empty one.")
-        info = build_demo()
-        db.session.commit()
+        from flask import current_app
+        backend = current_app.config["MAIL_BACKEND"]
+        current_app.config["MAIL_BACKEND"] = "memory"   # the demo's review letters go nowhere
+        try:
+            info = build_demo()
+            db.session.commit()
+        finally:
+            current_app.config["MAIL_BACKEND"] = backend
         click.echo("Demo community loaded. Logins (password for all: %s):" % info["password"])
         for login, what in info["logins"]:
             click.echo(f"  {login:45} {what}")

@@ -47,9 +47,20 @@ def _person(rng: random.Random):
     return surname, given, patronymic
 
 
+_demo_hash: str | None = None
+
+
+def _demo_password_hash() -> str:
+    """Hash the shared demo password once (argon2 is slow on purpose; 18 hashes took seconds)."""
+    global _demo_hash
+    if _demo_hash is None:
+        _demo_hash = hash_password(DEMO_PASSWORD)
+    return _demo_hash
+
+
 def _user(email, surname, given, patronymic="", *, admin=False, locale="kk") -> User:
     user = User(email=email, surname=surname, given_name=given, patronymic=patronymic,
-                password_hash=hash_password(DEMO_PASSWORD), is_admin=admin, locale=locale,
+                password_hash=_demo_password_hash(), is_admin=admin, locale=locale,
                 confirmed_at=utcnow())
     db.session.add(user)
     db.session.flush()
@@ -131,6 +142,8 @@ def build_demo(seed: int = 2026) -> dict:
     from civic.contests.demo import build as build_contests
     # Register lines 11..60 have no account: they vote on paper at the akimat.
     build_contests(staff, residents, [e[0] for e in entries[11:]], rural, rng)
+    from civic.councils.demo import build as build_councils
+    build_councils(staff, chair, secretary, akim, rural)
     audit.record("demo.loaded", actor=None, territories=[region.id, district.id, rural.id, city.id, electoral.id])
     db.session.flush()
     return {

@@ -83,13 +83,31 @@ def new():
     return render_template("contests/form.html", form=form, territory=territory, contest=None), status
 
 
+def _frozen_formdata(contest: Contest):
+    """The submitted form; once voting is open, with the fixed rules filled in from the contest.
+
+    The rule and funding fieldsets are disabled then, and browsers do not send disabled
+    fields: without this, a required rule field would be missing and an unchecked box
+    would read as a change of the frozen rules.
+    """
+    data = request.form.copy()
+    if contest.rules_frozen:
+        for name in services.RULE_FIELDS:
+            value = getattr(contest, name)
+            if isinstance(value, bool):
+                data.setlist(name, ["y"] if value else [])
+            else:
+                data.setlist(name, [] if value is None else [str(getattr(value, "value", value))])
+    return data
+
+
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
 @login_required
 def edit(slug: str):
     contest = get_contest(slug)
     if not contest.can_manage(current_user):
         abort(403)
-    form = ContestForm(obj=contest)
+    form = ContestForm(formdata=_frozen_formdata(contest) if request.method == "POST" else None, obj=contest)
     if request.method == "GET":
         form.categories.data = [c.value for c in contest.category_list]
         form.ballot_kind.data = contest.ballot_kind.value

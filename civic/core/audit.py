@@ -97,13 +97,17 @@ def verify_chain(batch: int = 5000) -> ChainReport:
     expected_id = 1
     count = 0
     last_id = 0
+    # Plain column rows, checked on detached copies: the caller's session (its
+    # identity map and any pending changes) is left as it was.
+    columns = [c for c in AuditEntry.__table__.columns]
     while True:
-        rows = db.session.scalars(
-            sa.select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)
+        results = db.session.execute(
+            sa.select(*columns).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)
         ).all()
-        if not rows:
+        if not results:
             return ChainReport(True, count)
-        for row in rows:
+        for result in results:
+            row = AuditEntry(**result._mapping)
             if row.id != expected_id:
                 return ChainReport(False, count, row.id, "missing row before this one")
             if row.prev_hash != prev:
@@ -114,4 +118,3 @@ def verify_chain(batch: int = 5000) -> ChainReport:
             expected_id += 1
             count += 1
             last_id = row.id
-        db.session.expunge_all()

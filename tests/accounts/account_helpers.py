@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import flask
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 
 from civic.extensions import db
 
@@ -34,6 +35,26 @@ def fresh_request_globals():
     flask.request_started.connect(clear)
     yield
     flask.request_started.disconnect(clear)
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashing(monkeypatch):
+    """Argon2id at the lowest cost, so that the many sign-ins stay fast.
+
+    The algorithm and every code path stay the same; only the work factors drop
+    (the production parameters are checked in test_passwords.py, which does not
+    use this fixture). The factories' hash cache is swapped for an empty one so
+    that their users are hashed cheaply too.
+    """
+    from civic.accounts import passwords, services
+    from tests import factories
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    monkeypatch.setattr(passwords, "_hasher", cheap)
+    dummy = cheap.hash("not-a-real-password-only-for-timing")
+    monkeypatch.setattr(passwords, "DUMMY_HASH", dummy)
+    monkeypatch.setattr(services, "DUMMY_HASH", dummy)
+    monkeypatch.setattr(factories, "_hash_cache", {})
 
 
 def strong_password() -> str:

@@ -11,7 +11,7 @@ from civic.accounts.models import LoginSession, User
 from civic.accounts.passwords import verify_password
 from civic.extensions import db
 from tests.accounts.account_helpers import (  # noqa: F401 (fixture)
-    client_with_session, count, english, form_errors, fresh_request_globals, link_in, login, mails_to,
+    client_with_session, count, english, form_errors, fresh_request_globals, quick_password_hashing, link_in, login, mails_to,
     page_text, session_cookie, signed_in, strong_password, without_csrf_tokens,
 )
 from tests.factories import PASSWORD, make_user

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 from argon2 import PasswordHasher
+from flask_babel import force_locale
 
 from civic.accounts.models import User
 from civic.accounts.passwords import (
@@ -13,6 +14,13 @@ from tests.accounts.account_helpers import (  # noqa: F401 (fixture)
     english, fresh_request_globals, login, registration, signed_in, strong_password,
 )
 from tests.factories import make_user
+
+
+@pytest.fixture(autouse=True)
+def in_english(app):
+    """Messages are lazy strings: read them in English (the default locale is Kazakh)."""
+    with force_locale("en"):
+        yield
 
 
 def test_hash_is_argon2id_salted_and_verifies(app):

@@ -7,7 +7,7 @@ from civic.accounts.models import LoginSession, User
 from civic.accounts.passwords import verify_password
 from civic.extensions import db
 from tests.accounts.account_helpers import (  # noqa: F401 (fixture)
-    client_with_session, count, english, form_errors, fresh_request_globals, login, page_text, session_cookie,
+    client_with_session, count, english, form_errors, fresh_request_globals, quick_password_hashing, login, page_text, session_cookie,
     signed_in, strong_password,
 )
 from tests.factories import PASSWORD, make_user
@@ -115,10 +115,10 @@ def test_weak_new_password_is_refused(signed_in_client, user, new, message):
 
 
 def test_new_password_made_of_the_persons_name_is_refused(client):
-    english(client)
     person = make_user(email="erzhan.k@example.kz", surname="Kasymov", given_name="Erzhan")
     db.session.commit()
     login(client, person.email, PASSWORD)
+    english(client)  # after signing in, which sets the account's language
     response = _change(client, PASSWORD, "erzhankasymov")
     assert response.status_code == 422
     assert any("too common or too easy to guess" in error for error in form_errors(response))

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from civic.accounts.models import LoginSession, User
 from civic.extensions import db
 from tests.accounts.account_helpers import (  # noqa: F401 (fixture)
-    count, english, form_errors, fresh_request_globals, link_in, login, mails_to, page_text, registration,
+    count, english, form_errors, fresh_request_globals, quick_password_hashing, link_in, login, mails_to, page_text, registration,
     signed_in,
 )
 from tests.factories import PASSWORD, make_user

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from civic.accounts.models import LoginSession
 from civic.extensions import db
 from tests.accounts.account_helpers import (  # noqa: F401 (fixture)
-    client_with_session, count, english, form_errors, fresh_request_globals, login, page_text, session_cookie,
+    client_with_session, count, english, form_errors, fresh_request_globals, quick_password_hashing, login, page_text, session_cookie,
     signed_in, without_csrf_tokens,
 )
 from tests.factories import PASSWORD, make_user
@@ -162,8 +162,8 @@ def test_signed_in_person_visiting_login_goes_to_the_profile(client, user):
 
 
 def test_logout_really_ends_the_session(app, client, user):
-    english(client)
     login(client, user.email, PASSWORD)
+    english(client)  # after signing in, which sets the account's language
     copied = session_cookie(client)
     # The copied cookie works on another device while the session is alive ...
     assert signed_in(client_with_session(app, copied))

@@ -8,9 +8,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
 
-from tests.browser.conftest import AXE_JS
+from tests.browser.conftest import AXE_JS, expect
 
 pytestmark = pytest.mark.browser
 

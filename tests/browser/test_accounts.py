@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
+
+from tests.browser.conftest import expect
 
 pytestmark = pytest.mark.browser
 

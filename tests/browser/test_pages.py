@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
+
+from tests.browser.conftest import expect
 
 pytestmark = pytest.mark.browser
 
@@ -76,17 +77,17 @@ def test_language_switch(new_page, ortaq_server, js):
     page.get_by_role("banner").get_by_role("button", name="English", exact=True).click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator(".lang-switch button[aria-current='true']")).to_have_attribute("value", "en")
-    expect(page.get_by_role("heading", level=1)).to_have_text("About Ortaq")
+    expect(page.get_by_role("heading", level=1)).to_have_text(ortaq_server.t("en", "About Ortaq"))
     expect(page).to_have_url(re.compile(r"/about$"))
-    nav = page.get_by_role("navigation", name="Main navigation")
-    expect(nav.get_by_role("link", name="Sign in", exact=True)).to_be_visible()
+    nav = page.get_by_role("navigation", name=ortaq_server.t("en", "Main navigation"))
+    expect(nav.get_by_role("link", name=ortaq_server.t("en", "Sign in"), exact=True)).to_be_visible()
     if js:
         assert page.evaluate("() => window.__ortaqNoReload === true"), "the switch reloaded the page instead of an htmx swap"
 
     # The choice is remembered: a fresh load of another page stays in English.
     page.goto(ortaq_server("/"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.get_by_role("heading", level=1)).to_have_text(HEADING)
+    expect(page.get_by_role("heading", level=1)).to_have_text(ortaq_server.t("en", HEADING))
     _switch_to(page, ortaq_server, "Қазақша", "kk")
 
 

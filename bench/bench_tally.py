@@ -1,0 +1,140 @@
+"""Benchmark of the tally engine on synthetic city-sized elections.
+
+    .venv/bin/python bench/bench_tally.py [--pabutools] [--repeat N]
+
+Two elections are generated with a fixed seed (so every run times the same input):
+
+* "city-90k": 90,000 approval ballots over 160 projects in 12 districts; ballots of 1-10
+  projects, mostly small and often repeated (popular projects, clustered by district);
+* "city-62k": 61,668 ballots over 83 projects; longer ballots, mostly distinct.
+
+Times greedy, MES, MES + Add1 + greedy (and, with ``--pabutools``, pabutools 1.2.3's greedy and
+MES with ``Cost_Sat`` on the same input, checking that the selections agree) and prints a table.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from civic.contests.tally.engine import tally  # noqa: E402
+from civic.contests.tally.model import Election  # noqa: E402
+
+
+def synthetic_election(seed: int, n_voters: int, n_projects: int, n_districts: int,
+                       size_weights: list[float], city_share: float, budget_share: float) -> Election:
+    """A plausible participatory-budgeting election (costs in tenge)."""
+    rng = random.Random(seed)
+    costs, district_of, popularity = {}, {}, {}
+    for i in range(n_projects):
+        pid = f"P{i + 1:03d}"
+        cost = int(rng.lognormvariate(16.5, 0.9)) // 10_000 * 10_000 + 500_000   # ~ 1M-100M tenge
+        costs[pid] = cost
+        district_of[pid] = rng.randrange(n_districts + 1)   # n_districts: city-wide
+        popularity[pid] = rng.paretovariate(1.3) * (0.5 if cost > 40_000_000 else 1.0)
+    budget = int(sum(costs.values()) * budget_share) // 1_000_000 * 1_000_000
+    city = [p for p in costs if district_of[p] == n_districts]
+    by_district = [[p for p in costs if district_of[p] == d] or city for d in range(n_districts)]
+    district_weights = [rng.uniform(0.5, 2.0) for _ in range(n_districts)]
+    sizes = list(range(1, len(size_weights) + 1))
+    ballots = []
+    for _ in range(n_voters):
+        d = rng.choices(range(n_districts), district_weights)[0]
+        local = by_district[d]
+        size = rng.choices(sizes, size_weights)[0]
+        chosen: set[str] = set()
+        for _attempt in range(4 * size):
+            if len(chosen) >= size:
+                break
+            pool = city if (rng.random() < city_share and city) else local
+            chosen.add(rng.choices(pool, [popularity[p] for p in pool])[0])
+        ballots.append(sorted(chosen))
+    return Election.from_ballots(budget, costs, ballots)
+
+
+def city_90k() -> Election:
+    return synthetic_election(2026, 90_000, 160, 12, [22, 18, 16, 12, 10, 8, 6, 4, 2, 2], 0.35, 0.22)
+
+
+def city_62k() -> Election:
+    return synthetic_election(1997, 61_668, 83, 6, [2, 3, 5, 8, 10, 12, 14, 15, 16, 15], 0.45, 0.3)
+
+
+def best_of(repeat: int, func):
+    best, result = None, None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = func()
+        elapsed = time.perf_counter() - start
+        best = elapsed if best is None else min(best, elapsed)
+    return best, result
+
+
+def pabutools_rules(election: Election):
+    from pabutools.election import ApprovalBallot, ApprovalMultiProfile, Cost_Sat, Instance, Project
+    from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares
+
+    start = time.perf_counter()
+    instance = Instance(budget_limit=election.budget)
+    projects = {pid: Project(pid, cost) for pid, cost in election.projects.items()}
+    instance.update(projects.values())
+    profile = ApprovalMultiProfile(instance=instance)
+    for approved, count in election.ballots:
+        ballot = ApprovalBallot([projects[pid] for pid in approved]).frozen()
+        profile[ballot] = count
+    build = time.perf_counter() - start
+
+    def greedy_run():
+        chosen = greedy_utilitarian_welfare(instance, profile, sat_class=Cost_Sat)
+        return [p.name for p in chosen]
+
+    def mes_run():
+        return [p.name for p in method_of_equal_shares(instance, profile, sat_class=Cost_Sat)]
+
+    return build, greedy_run, mes_run
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pabutools", action="store_true", help="also time pabutools 1.2.3")
+    parser.add_argument("--repeat", type=int, default=3, help="best of N (default 3; Add1 once)")
+    args = parser.parse_args(argv)
+    rows = []
+    for name, make in (("city-90k", city_90k), ("city-62k", city_62k)):
+        start = time.perf_counter()
+        election = make()
+        gen = time.perf_counter() - start
+        distinct = len(election.ballots)
+        print(f"{name}: {election.n_voters} ballots ({distinct} distinct), {len(election.projects)} projects, "
+              f"budget {election.budget:,} tenge; generated in {gen:.2f} s", flush=True)
+        t, g = best_of(args.repeat, lambda: tally(election, rule="greedy"))
+        rows.append((name, "greedy", t, len(g.selected), g.total_cost, ""))
+        t, mes = best_of(args.repeat, lambda: tally(election, rule="mes"))
+        rows.append((name, "mes", t, len(mes.selected), mes.total_cost, "1 run"))
+        t, a = best_of(1, lambda: tally(election, rule="mes", completion="add1-greedy"))
+        rows.append((name, "mes+add1-greedy", t, len(a.selected), a.total_cost,
+                     f"{a.mes_runs} runs, x={float(a.mes_voter_budget):,.0f}"))
+        if args.pabutools:
+            build, greedy_run, mes_run = pabutools_rules(election)
+            t, chosen = best_of(1, greedy_run)
+            voted = {p for p, v in g.votes.items() if v}
+            agree = [p for p in chosen if p in voted] == list(g.selected)
+            rows.append((name, "pabutools greedy", t, len(chosen), None,
+                         f"build {build:.2f} s; {'same' if agree else 'DIFFERENT'}"))
+            t, chosen = best_of(1, mes_run)
+            agree = chosen == list(mes.selected)
+            rows.append((name, "pabutools mes", t, len(chosen), None, "same" if agree else "DIFFERENT"))
+        print(flush=True)
+    print(f"{'election':<10} {'rule':<18} {'seconds':>9} {'funded':>7} {'cost (tenge)':>16}  note")
+    for name, rule, t, count, total, note in rows:
+        total_text = f"{total:,}" if total is not None else ""
+        print(f"{name:<10} {rule:<18} {t:>9.3f} {count:>7} {total_text:>16}  {note}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

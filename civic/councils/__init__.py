@@ -1,0 +1,1 @@
+"""Bodies of local self-government, their sessions, votes, protocols and decisions."""

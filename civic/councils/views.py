@@ -1,0 +1,37 @@
+"""The councils blueprint. Public pages live in public_views, the secretary's and staff's
+pages in manage_views, protocols/decisions/petitions in record_views; each module adds
+its routes to this one blueprint."""
+from __future__ import annotations
+
+from flask import Blueprint, abort
+from flask_login import current_user
+
+from civic.extensions import db
+
+bp = Blueprint("councils", __name__)
+
+
+def get_or_404(model, ident):
+    obj = db.session.get(model, ident)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def get_session_or_404(session_id: int):
+    """A session visible to this user (drafts only to those who manage the body)."""
+    from civic.councils.models import Session
+    session = get_or_404(Session, session_id)
+    if not session.is_public() and not session.can_manage(current_user):
+        abort(404)
+    return session
+
+
+def get_body_or_404(slug: str):
+    import sqlalchemy as sa
+
+    from civic.councils.models import Body
+    body = db.session.scalar(sa.select(Body).where(Body.slug == slug))
+    if body is None:
+        abort(404)
+    return body
