@@ -1,6 +1,7 @@
 """Helpers that build resident-register CSV files (all data generated here)."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import random
@@ -66,3 +67,11 @@ def audit_entries(action: str) -> list[AuditEntry]:
     db.session.expire_all()
     return list(db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == action)
                                    .order_by(AuditEntry.id)))
+
+
+@contextlib.contextmanager
+def in_english():
+    """Service messages outside a request come in the default language (Kazakh); read them in English."""
+    from flask_babel import force_locale
+    with force_locale("en"):
+        yield

@@ -18,8 +18,15 @@ from civic.communities.models import RoleKind, TerritoryKind
 from civic.core.errors import DomainError, NotAllowed
 from civic.extensions import db
 from tests.accounts.register_files import (ENGLISH, KAZAKH, RUSSIAN, audit_actions, audit_entries, csv_bytes,
-                                           people, upload)
+                                           in_english, people, upload)
 from tests.factories import grant, invalid_iin, make_territory, make_user, valid_iin
+
+
+@pytest.fixture(autouse=True)
+def english_messages(app):
+    with in_english():
+        yield
+
 
 FIVE_MB = 5 * 1024 * 1024
 

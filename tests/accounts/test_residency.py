@@ -19,8 +19,15 @@ from civic.communities.models import RoleKind, TerritoryKind
 from civic.core.database import utcnow
 from civic.core.errors import DomainError, NotAllowed
 from civic.extensions import db
-from tests.accounts.register_files import audit_entries
+from tests.accounts.register_files import audit_entries, in_english
 from tests.factories import grant, invalid_iin, make_resident, make_territory, make_user, on_register, valid_iin
+
+
+@pytest.fixture(autouse=True)
+def english_messages(app):
+    with in_english():
+        yield
+
 
 NOT_FOUND = "We could not find this IIN and surname in the community"
 TAKEN = "This IIN is already verified for another account in this community"

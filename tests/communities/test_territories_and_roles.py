@@ -17,8 +17,15 @@ from civic.communities.models import RoleKind, Territory, TerritoryKind as K
 from civic.communities.services import create_territory, slugify, update_territory
 from civic.core.errors import DomainError, NotAllowed
 from civic.extensions import db
-from tests.accounts.register_files import audit_entries
+from tests.accounts.register_files import audit_entries, in_english
 from tests.factories import grant, make_territory, make_user
+
+
+@pytest.fixture(autouse=True)
+def english_messages(app):
+    with in_english():
+        yield
+
 
 # Where each kind may sit, as the law describes it (None: at the top).
 EXPECTED_PARENTS = {
