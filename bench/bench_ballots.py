@@ -14,9 +14,9 @@ For each database:
    sign in (the first ``--real-logins`` residents through the login form with its CSRF token;
    see "sign-in" below), open the ballot page (CSRF token), then — all clients released
    together — POST the ballot. Only the POST phase is timed for ballots/s and latency. Neither
-   phase starts new requests after ``--phase-seconds`` (30), so a busy machine votes with fewer
+   phase starts new requests after ``--phase-seconds`` (20), so a busy machine votes with fewer
    residents instead of running for many minutes; the table says how many were sent.
-4. Hostile phase: 30 residents kept aside each submit 5 different ballots at the same moment;
+4. Hostile phase: 20 residents kept aside each submit 5 different ballots at the same moment;
    10 residents who already voted send 5 more at once. Exactly one (resp. none) may be accepted;
    the others must be refused with 422, never a 5xx.
 5. Bare ``GET /healthz`` for comparison.
@@ -47,7 +47,6 @@ import secrets
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -69,7 +68,7 @@ USER_AGENT = "ortaq-bench/1.0"
 N_PROJECTS = 10
 MAX_CHOICES = 3
 HOSTILE_COPIES = 5
-HOSTILE_RESIDENTS = 30     # kept aside, each sends 5 ballots at once
+HOSTILE_RESIDENTS = 20     # kept aside, each sends 5 ballots at once
 REPLAY_RESIDENTS = 10      # have voted, send 5 more at once
 WORKERS = 2
 
@@ -367,17 +366,23 @@ def phase_logins(port: int, groups: list[list[Resident]], failures: list) -> Out
         for r in groups[c]:
             if r.cookie is not None:
                 r.jar["session"] = r.cookie
+                r.jar["lang"] = "kk"   # a sign-in also sets the language cookie to the account's locale
                 continue
-            status, _, page = request(port, "GET", "/account/login", r.jar)
-            token = CSRF_RE.search(page)
-            if status != 200 or not token:
+            try:
+                status, _, page = request(port, "GET", "/account/login", r.jar)
+                token = CSRF_RE.search(page)
+                if status != 200 or not token:
+                    with lock:
+                        failures.append(f"login page for {r.email}: HTTP {status}")
+                    continue
+                t0 = time.perf_counter()
+                status, location, _ = request(port, "POST", "/account/login", r.jar,
+                                              {"csrf_token": token.group(1), "email": r.email, "password": PASSWORD})
+                dt = time.perf_counter() - t0
+            except OSError as error:
                 with lock:
-                    failures.append(f"login page for {r.email}: HTTP {status}")
+                    out.errors.append(f"login of {r.email}: {error!r}")
                 continue
-            t0 = time.perf_counter()
-            status, location, _ = request(port, "POST", "/account/login", r.jar,
-                                          {"csrf_token": token.group(1), "email": r.email, "password": PASSWORD})
-            dt = time.perf_counter() - t0
             with lock:
                 out.statuses[status] += 1
                 out.latencies.append(dt)
@@ -402,7 +407,12 @@ def phase_ballot_pages(port: int, slug: str, groups, project_ids, seconds: float
             if time.perf_counter() > deadline:
                 break
             t0 = time.perf_counter()
-            status, location, page = request(port, "GET", path, r.jar)
+            try:
+                status, location, page = request(port, "GET", path, r.jar)
+            except OSError as error:
+                with lock:
+                    out.errors.append(f"ballot page for {r.email}: {error!r}")
+                continue
             dt = time.perf_counter() - t0
             token = CSRF_RE.search(page)
             offered = sorted(int(x) for x in PROJECT_RE.findall(page))
@@ -535,7 +545,12 @@ def phase_healthz(port: int, clients: int, seconds: float, failures) -> Outcome:
         statuses, lat = Counter(), []
         while time.perf_counter() < stop_at:
             t0 = time.perf_counter()
-            status, _, _ = request(port, "GET", "/healthz", {})
+            try:
+                status, _, _ = request(port, "GET", "/healthz", {})
+            except OSError as error:
+                with lock:
+                    out.errors.append(f"/healthz: {error!r}")
+                continue
             lat.append(time.perf_counter() - t0)
             statuses[status] += 1
         with lock:
@@ -702,6 +717,8 @@ def run_one(kind: str, args) -> Result:
     tracebacks = log.count("Traceback (most recent call last)")
     if tracebacks:
         failures.append(f"{tracebacks} traceback(s) in the gunicorn log {server.log_path}:\n{server.log_tail(60)}")
+    if "WORKER TIMEOUT" in log:
+        failures.append(f"a gunicorn worker timed out; see {server.log_path}")
     for outcome in (result.logins, result.pages, result.ballots, result.hostile, result.replay, result.healthz):
         bad = {s: c for s, c in outcome.statuses.items() if s >= 500}
         if bad:
@@ -715,8 +732,8 @@ def run_one(kind: str, args) -> Result:
     result.problems = failures + problems
     if not result.problems and not args.keep:
         shutil.rmtree(workdir, ignore_errors=True)
-    elif result.problems:
-        print(f"[{kind}] kept {workdir} for inspection", flush=True)
+    else:
+        print(f"[{kind}] kept {workdir}", flush=True)
     result.total_s = time.perf_counter() - started
     return result
 
@@ -775,10 +792,10 @@ def main(argv=None) -> int:
     parser.add_argument("--real-logins", default=None,
                         help="residents who sign in through the login form (a number or 'all'; "
                              "default: one per client, at most 8); the rest get sessions made at set-up")
-    parser.add_argument("--phase-seconds", type=float, default=30.0,
+    parser.add_argument("--phase-seconds", type=float, default=20.0,
                         help="no new ballot page / ballot POST after this many seconds of its phase "
-                             "(keeps a run short on a slow or busy machine; default 30)")
-    parser.add_argument("--healthz-seconds", type=float, default=5.0)
+                             "(keeps a run short on a slow or busy machine; default 20)")
+    parser.add_argument("--healthz-seconds", type=float, default=4.0)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--keep", action="store_true", help="keep the temporary instance folder")
     args = parser.parse_args(argv)

@@ -72,12 +72,16 @@ def _register_blueprints(app: Flask) -> None:
     from civic.contests import ballot_views  # noqa: F401 - registers the voting routes on the blueprint
     from civic.contests.views import bp as contests_bp
     from civic.core.views import bp as core_bp
+    from civic.councils import public_views  # noqa: F401 - registers the public council routes on the blueprint
+    from civic.councils import manage_views, record_views  # noqa: F401
+    from civic.councils.views import bp as councils_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(communities_bp)
     app.register_blueprint(residents_bp)
     app.register_blueprint(contests_bp)
+    app.register_blueprint(councils_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

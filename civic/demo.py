@@ -47,20 +47,9 @@ def _person(rng: random.Random):
     return surname, given, patronymic
 
 
-_demo_hash: str | None = None
-
-
-def _demo_password_hash() -> str:
-    """Hash the shared demo password once (argon2 is slow on purpose; 18 hashes took seconds)."""
-    global _demo_hash
-    if _demo_hash is None:
-        _demo_hash = hash_password(DEMO_PASSWORD)
-    return _demo_hash
-
-
-def _user(email, surname, given, patronymic="", *, admin=False, locale="kk") -> User:
+def _user(email, surname, given, patronymic="", *, password_hash: str, admin=False, locale="kk") -> User:
     user = User(email=email, surname=surname, given_name=given, patronymic=patronymic,
-                password_hash=_demo_password_hash(), is_admin=admin, locale=locale,
+                password_hash=password_hash, is_admin=admin, locale=locale,
                 confirmed_at=utcnow())
     db.session.add(user)
     db.session.flush()
@@ -75,6 +64,8 @@ def is_empty() -> bool:
 def build_demo(seed: int = 2026) -> dict:
     """Create the demo community; return the logins."""
     rng = random.Random(seed)
+    # Every demo account shares one password: hash it once (argon2 is slow on purpose).
+    pw = hash_password(DEMO_PASSWORD)
     region = create_territory(None, kind=TerritoryKind.REGION, parent=None, slug="zhetisu-oblysy",
                               name_kk="Жетісу облысы (демо)", name_ru="Жетысуская область (демо)")
     district = create_territory(None, kind=TerritoryKind.DISTRICT, parent=region, slug="koksu-audany",
@@ -100,12 +91,12 @@ def build_demo(seed: int = 2026) -> dict:
     electoral = create_territory(None, kind=TerritoryKind.ELECTORAL_DISTRICT, parent=city, slug="zhanaqala-5",
                                  name_kk="№ 5 сайлау округі", name_ru="Избирательный округ № 5", population=18500)
 
-    admin = _user("admin@ortaq-demo.kz", "Әкімшіұлы", "Админ", admin=True)
-    staff = _user("staff@ortaq-demo.kz", "Сейітова", "Гүлнар", "Асқарқызы")
-    city_staff = _user("city-staff@ortaq-demo.kz", "Мұратов", "Ерлан", "Талғатұлы", locale="ru")
-    secretary = _user("secretary@ortaq-demo.kz", "Оспанова", "Әсел", "Нұрланқызы")
-    chair = _user("chair@ortaq-demo.kz", "Байжанов", "Бауыржан", "Саматұлы")
-    akim = _user("akim@ortaq-demo.kz", "Жұмабаев", "Асқар", "Ерланұлы")
+    admin = _user("admin@ortaq-demo.kz", "Әкімшіұлы", "Админ", admin=True, password_hash=pw)
+    staff = _user("staff@ortaq-demo.kz", "Сейітова", "Гүлнар", "Асқарқызы", password_hash=pw)
+    city_staff = _user("city-staff@ortaq-demo.kz", "Мұратов", "Ерлан", "Талғатұлы", locale="ru", password_hash=pw)
+    secretary = _user("secretary@ortaq-demo.kz", "Оспанова", "Әсел", "Нұрланқызы", password_hash=pw)
+    chair = _user("chair@ortaq-demo.kz", "Байжанов", "Бауыржан", "Саматұлы", password_hash=pw)
+    akim = _user("akim@ortaq-demo.kz", "Жұмабаев", "Асқар", "Ерланұлы", password_hash=pw)
     for user, territory, kind in [(staff, rural, RoleKind.STAFF), (city_staff, city, RoleKind.STAFF),
                                   (secretary, rural, RoleKind.SECRETARY), (chair, rural, RoleKind.CHAIR),
                                   (akim, rural, RoleKind.AKIM), (chair, rural, RoleKind.MEMBER),
@@ -131,14 +122,15 @@ def build_demo(seed: int = 2026) -> dict:
     # Ten of them have accounts and are verified; resident1 is the one to try.
     residents = []
     for n, (iin, surname, given, patronymic) in enumerate(entries[:10], start=1):
-        user = _user(f"resident{n}@ortaq-demo.kz", surname, given, patronymic, locale="kk" if n % 3 else "ru")
+        user = _user(f"resident{n}@ortaq-demo.kz", surname, given, patronymic, locale="kk" if n % 3 else "ru",
+                     password_hash=pw)
         db.session.add(Residency(user_id=user.id, territory_id=rural.id, iin_hmac=iin_hmac(iin),
                                  method="register" if n % 4 else "office",
                                  verified_by_id=None if n % 4 else staff.id))
         residents.append(user)
     # One more registered but not yet verified, with a register line to claim.
     newcomer_iin, ns, ng, np_ = entries[10]
-    _user("newcomer@ortaq-demo.kz", ns, ng, np_)
+    _user("newcomer@ortaq-demo.kz", ns, ng, np_, password_hash=pw)
     from civic.contests.demo import build as build_contests
     # Register lines 11..60 have no account: they vote on paper at the akimat.
     build_contests(staff, residents, [e[0] for e in entries[11:]], rural, rng)

@@ -49,6 +49,12 @@ def base_config(**overrides) -> dict:
 _schema_ready = False
 
 
+def _fresh_globals():
+    from flask import g
+    for key in list(vars(g)):
+        delattr(g, key)
+
+
 def _ensure_schema(app) -> None:
     global _schema_ready
     if _schema_ready:
@@ -86,6 +92,9 @@ def make_app(request):
         instance = tempfile.mkdtemp(prefix="ortaq-instance-", dir=_TMP)
         os.environ["ORTAQ_INSTANCE_PATH"] = instance
         application = create_app(base_config(**overrides))
+        # Tests hold an app context open; Flask reuses it for requests, so start every
+        # request with empty request globals (the signed-in user, locale, ...) as in production.
+        application.before_request_funcs.setdefault(None, []).insert(0, _fresh_globals)
         _ensure_schema(application)
         apps.append(application)
         return application

@@ -11,6 +11,7 @@ import secrets
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from civic.accounts.models import LoginSession, RoleAssignment, User
@@ -43,7 +44,11 @@ def register_user(*, email: str, password: str, surname: str, given_name: str,
     user = User(email=email, password_hash=hash_password(password), surname=surname.strip(),
                 given_name=given_name.strip(), patronymic=(patronymic or "").strip(), locale=locale)
     db.session.add(user)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:   # two registrations with one address at the same moment
+        raise DomainError(_l("An account with this e-mail already exists. Sign in or reset your password."), field="email")
     return user
 
 

@@ -103,6 +103,9 @@ def login():
             form.add_error(error)
         else:
             services.start_session(user, request.user_agent.string or "")
+            chosen = request.cookies.get("lang")
+            if chosen in current_app.config["LANGUAGES"]:
+                user.locale = chosen   # the language picked on this device is remembered in the profile
             db.session.commit()
             session.permanent = True
             login_user(user)

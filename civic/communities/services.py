@@ -1,6 +1,7 @@
 """Writes for territories: create and edit, with the audit trail."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from zoneinfo import ZoneInfo, available_timezones
@@ -38,12 +39,18 @@ def _unique_slug(base: str) -> str:
     return slug
 
 
+@functools.lru_cache(maxsize=1)
+def _known_timezones() -> frozenset[str]:
+    # available_timezones() walks the tz database on disk on every call: read it once.
+    return frozenset(available_timezones())
+
+
 def _check(kind: TerritoryKind, parent: Territory | None, values: dict) -> None:
     allowed = ALLOWED_PARENTS[kind]
     if (parent.kind if parent else None) not in allowed:
         raise DomainError(_l("A territory of this kind cannot be placed there."), field="parent")
     tz = values.get("timezone") or "Asia/Almaty"
-    if tz not in available_timezones():
+    if tz not in _known_timezones():
         raise DomainError(_l("Unknown time zone."), field="timezone")
     ZoneInfo(tz)
     if values.get("population") is not None and values["population"] < 0:

@@ -61,7 +61,7 @@ def ballot(slug: str):
         return _ballot_page(contest, form, _safe_ids(chosen), 422, error=None if error.field else error.message)
     db.session.commit()
     if result.receipt:
-        session["receipt"] = {"contest": contest.slug, "code": result.receipt}
+        session["receipt"] = {"contest": slug, "code": result.receipt}
     else:
         flash(_("Your ballot is changed. Your receipt code stays the same."), "success")
     return redirect(url_for("contests.ballot_done", slug=slug), code=303)

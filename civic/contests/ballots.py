@@ -18,11 +18,12 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from civic.accounts.iin import iin_hmac, is_valid_iin
 from civic.accounts.models import RegisterEntry, Residency
 from civic.contests.models import Ballot, BallotChoice, BallotKind, Contest, Phase, Project, ProjectStatus
-from civic.contests.services import lock_contest
+from civic.contests.services import community_today, lock_contest
 from civic.core import audit
 from civic.core.audit import AuditEntry
 from civic.core.database import lock_for_update, utcnow
@@ -44,7 +45,8 @@ class Selection:
 
 def ballot_projects(contest: Contest) -> list[Project]:
     return db.session.scalars(sa.select(Project).where(
-        Project.contest_id == contest.id, Project.status == ProjectStatus.FEASIBLE).order_by(Project.id)).all()
+        Project.contest_id == contest.id, Project.status == ProjectStatus.FEASIBLE)
+        .options(selectinload(Project.photos)).order_by(Project.id)).all()
 
 
 def parse_ids(raw_ids) -> list[int]:
@@ -90,7 +92,7 @@ def check_age(contest: Contest, birth_date: date | None, today: date | None = No
     """Minimum age set by the akimat: the voter states a birth date; it is not stored."""
     if not contest.min_age:
         return
-    today = today or utcnow().date()
+    today = today or community_today(contest)
     if birth_date is None:
         raise DomainError(_l("Enter your date of birth: this contest has a minimum age."), field="birth_date")
     if birth_date > today or birth_date.year < 1900:

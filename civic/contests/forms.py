@@ -1,6 +1,8 @@
 """Forms of the contests area."""
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
@@ -15,6 +17,9 @@ from civic.core.forms import Form, TrimmedStringField, no_control_characters
 REQUIRED = _l("This field is required.")
 
 
+MAX_TENGE = 10 ** 15  # far above any community budget; keeps amounts inside a 64-bit column
+
+
 class WholeTengeField(IntegerField):
     """A whole number of tenge; spaces as thousand separators are allowed, decimals are not."""
 
@@ -24,10 +29,13 @@ class WholeTengeField(IntegerField):
             if raw == "":
                 self.data = None
                 return
-            if not raw.lstrip("-").isdigit():
+            if not re.fullmatch(r"-?[0-9]+", raw):
                 self.data = None
                 raise ValueError(_l("Enter a whole number of tenge, without kopecks or letters."))
             self.data = int(raw)
+            if abs(self.data) > MAX_TENGE:
+                self.data = None
+                raise ValueError(_l("This amount is too large."))
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -7,6 +7,7 @@ from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 from civic.contests.models import (
     Category, Contest, ImplementationUpdate, Phase, Photo, Project, ProjectStatus, WorkStatus,
 )
+from civic.contests.services import community_today
 from civic.core import audit
 from civic.core.database import utcnow
 from civic.core.errors import DomainError, NotAllowed
@@ -127,6 +128,7 @@ def review(actor, project: Project, *, feasible: bool, reason: str, final_cost: 
                                  budget=f"{contest.budget:,}".replace(",", " ")), field="final_cost")
         project.final_cost = cost
     project.status = ProjectStatus.FEASIBLE if feasible else ProjectStatus.NOT_FEASIBLE
+    project.merged_into = None   # a new verdict replaces an earlier merge
     project.review_reason = reason.strip()
     project.reviewed_at = utcnow()
     audit.record("project.reviewed", actor=actor, obj=project, feasible=feasible, cost=project.final_cost)
@@ -168,7 +170,7 @@ def report_progress(actor, project: Project, *, happened_on, status: WorkStatus,
         raise DomainError(_l("A finished project is 100% done."), field="progress_pct")
     if len(photos) > MAX_PHOTOS:
         raise DomainError(_l("A project can have at most %(n)d photos.", n=MAX_PHOTOS), field="photos")
-    today = utcnow().date()
+    today = community_today(contest)
     if happened_on > today:
         raise DomainError(_l("The date cannot be in the future."), field="happened_on")
     update = ImplementationUpdate(project=project, author_id=actor.id, happened_on=happened_on, status=status,

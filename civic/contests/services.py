@@ -6,7 +6,11 @@ and its programmes, plus voluntary contributions, sponsorship and investors' mon
 """
 from __future__ import annotations
 
+from datetime import date
+from zoneinfo import ZoneInfo
+
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from civic.communities.services import slugify
@@ -128,6 +132,13 @@ def _apply(contest: Contest, *, categories=None, funding=None, **values) -> None
         setattr(contest, name, value.strip() if isinstance(value, str) and name != "description" else value)
 
 
+def community_today(contest: Contest) -> date:
+    """Today's date where the community is: dates on the forms are its local dates (UTC+5/+6)."""
+    name = (contest.territory.timezone if contest.territory is not None else None) or \
+        current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Almaty"
+    return utcnow().astimezone(ZoneInfo(name)).date()
+
+
 def next_phase(contest: Contest) -> Phase | None:
     index = PHASE_ORDER.index(contest.phase)
     return PHASE_ORDER[index + 1] if index + 1 < len(PHASE_ORDER) else None
@@ -163,7 +174,7 @@ def advance_phase(actor, contest: Contest, expected: Phase | None = None) -> Pha
                     cost_cap=contest.cost_cap, min_choices=contest.min_choices, min_age=contest.min_age,
                     tally_rule=contest.tally_rule, completion=contest.completion,
                     min_support_pct=contest.min_support_pct)
-        if contest.ballot_kind == BallotKind.APPROVAL and contest.min_choices > len(feasible):
+        if contest.min_choices > len(feasible):
             raise DomainError(_l("The minimum number of projects on a ballot is larger than the number of projects."))
     previous = contest.phase
     contest.phase = target

@@ -271,6 +271,7 @@ def review(slug: str, project_id: int):
     item = get_project(contest, project_id)
     if not contest.can_manage(current_user):
         abort(403)
+    page_error = None
     form = ReviewForm()
     if form.validate_on_submit():
         try:
@@ -278,7 +279,10 @@ def review(slug: str, project_id: int):
                                    reason=form.reason.data, final_cost=form.final_cost.data)
         except DomainError as error:
             db.session.rollback()
-            form.add_error(error)
+            if error.field:
+                form.add_error(error)
+            else:   # a rule of the contest, not a field: the form may not even be shown
+                page_error = error.message
         else:
             db.session.commit()
             flash(_("The review is saved and the author is told by e-mail."), "success")
@@ -287,7 +291,7 @@ def review(slug: str, project_id: int):
     return render_template("contests/project.html", contest=contest, project=item,
                            description=render_markdown(item.description), photo_form=PhotoForm(),
                            review_form=form, merge_form=_merge_form(contest, item),
-                           progress_form=ProgressForm()), 422
+                           progress_form=ProgressForm(), error=page_error), 422
 
 
 @bp.post("/<slug>/p/<int:project_id>/merge")
@@ -297,6 +301,7 @@ def merge(slug: str, project_id: int):
     item = get_project(contest, project_id)
     if not contest.can_manage(current_user):
         abort(403)
+    page_error = None
     form = _merge_form(contest, item)
     if form.validate_on_submit():
         into = db.session.get(Project, form.into.data)
@@ -306,7 +311,10 @@ def merge(slug: str, project_id: int):
             project_service.merge(current_user, item, into, form.reason.data)
         except DomainError as error:
             db.session.rollback()
-            form.add_error(error)
+            if error.field:
+                form.add_error(error)
+            else:   # a rule of the contest, not a field: the form may not even be shown
+                page_error = error.message
         else:
             db.session.commit()
             flash(_("The projects are merged."), "success")
@@ -314,7 +322,8 @@ def merge(slug: str, project_id: int):
     from civic.core.markup import render_markdown
     return render_template("contests/project.html", contest=contest, project=item,
                            description=render_markdown(item.description), photo_form=PhotoForm(),
-                           review_form=ReviewForm(), merge_form=form, progress_form=ProgressForm()), 422
+                           review_form=ReviewForm(), merge_form=form, progress_form=ProgressForm(),
+                           error=page_error), 422
 
 
 @bp.post("/<slug>/p/<int:project_id>/progress")
@@ -324,6 +333,7 @@ def progress(slug: str, project_id: int):
     item = get_project(contest, project_id)
     if not contest.can_manage(current_user):
         abort(403)
+    page_error = None
     form = ProgressForm()
     if form.validate_on_submit():
         photos = [form.photo.data.read()] if form.photo.data and getattr(form.photo.data, "filename", "") else []
@@ -334,7 +344,10 @@ def progress(slug: str, project_id: int):
                 photos=photos)
         except DomainError as error:
             db.session.rollback()
-            form.add_error(error)
+            if error.field:
+                form.add_error(error)
+            else:   # a rule of the contest, not a field: the form may not even be shown
+                page_error = error.message
         else:
             db.session.commit()
             flash(_("The progress report is published."), "success")
@@ -343,7 +356,7 @@ def progress(slug: str, project_id: int):
     return render_template("contests/project.html", contest=contest, project=item,
                            description=render_markdown(item.description), photo_form=PhotoForm(),
                            review_form=ReviewForm(), merge_form=_merge_form(contest, item),
-                           progress_form=form), 422
+                           progress_form=form, error=page_error), 422
 
 
 @bp.get("/<slug>/implementation")

@@ -17,6 +17,8 @@ def safe_next(target: str | None, fallback: str) -> str:
     """Only same-site relative paths; anything else goes to ``fallback``."""
     if not target:
         return fallback
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return fallback
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return fallback

@@ -7,7 +7,8 @@ those responsible; non-execution is recorded.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -95,7 +96,9 @@ def add_report(actor, decision: Decision, *, text: str, reported_on: date, done:
         raise NotAllowed(_l("Only akimat staff or the secretary may do this."))
     if not (text or "").strip():
         raise DomainError(_l("Describe what was done."), field="text")
-    if reported_on > date.today():
+    # "Today" is the community's day, not the server's (Kazakhstan is hours ahead of UTC).
+    zone = ZoneInfo(decision.session.body.territory.timezone or "Asia/Almaty")
+    if reported_on > datetime.now(zone).date():
         raise DomainError(_l("The date cannot be in the future."), field="reported_on")
     report = ExecutionReport(decision=decision, text=text.strip(), reported_on=reported_on, done=done,
                              author_id=actor.id)

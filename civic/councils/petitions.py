@@ -8,6 +8,7 @@ for the akim and never shown publicly; the count is.
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -92,7 +93,9 @@ def sign(user, petition: Petition) -> PetitionSignature:
 def akim_due(petition: Petition):
     if petition.submitted_at is None:
         return None
-    return deadlines.add_working_days(petition.submitted_at.date(), 3)
+    # Counted from the day of submission in the community's time zone, not the UTC date.
+    zone = ZoneInfo(petition.body.territory.timezone or "Asia/Almaty")
+    return deadlines.add_working_days(petition.submitted_at.astimezone(zone).date(), 3)
 
 
 def decide(user, petition: Petition, *, accept: bool, text: str, starts_at: datetime | None = None,

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from civic.councils import deadlines
+from civic.councils.archive import index_protocol
 from civic.councils.models import Session, SessionState, Vote
 from civic.councils.record_models import Decision, Protocol, ProtocolSignature
 from civic.councils.running import present_members
@@ -174,6 +175,7 @@ def publish(actor, protocol: Protocol) -> Protocol:
     if protocol.sent_to_akim_at is None:
         protocol.sent_to_akim_at = protocol.published_at
     protocol.session.state = SessionState.PUBLISHED
+    index_protocol(protocol)   # the archive's full-text search
     audit.record("protocol.published", actor=actor, obj=protocol, sha256=protocol.sha256)
     return protocol
 

@@ -76,6 +76,9 @@ def register(actor, session: Session, member: Member) -> Attendance:
 
 def unregister(actor, session: Session, member: Member) -> None:
     _require(actor, session)
+    if session.state not in (SessionState.ANNOUNCED, SessionState.IN_PROGRESS):
+        # The present list of a closed session is part of its record (App. 2 §7).
+        raise DomainError(_l("Attendance is registered on the day of an announced session."))
     row = next((a for a in session.attendance if a.member_id == member.id and a.left_at is None), None)
     if row is None:
         raise DomainError(_l("This member is not registered."))
@@ -110,20 +113,31 @@ def open_session(actor, session: Session) -> Session:
     return session
 
 
-def _tally_roll_call(session: Session, roll_call: dict[int, str]):
+def _roll_call_entries(roll_call) -> list[tuple[int, str]]:
+    """(member id, choice) pairs from a mapping or from pairs; a member votes once."""
+    entries = list(roll_call.items()) if hasattr(roll_call, "items") else [tuple(e) for e in roll_call]
+    ids = [member_id for member_id, _choice in entries]
+    if len(ids) != len(set(ids)):
+        raise DomainError(_l("A member votes only once on a motion."))
+    if not entries:
+        raise DomainError(_l("Record the choice of the members present."))
+    return entries
+
+
+def _tally_roll_call(session: Session, entries: list[tuple[int, str]]):
     present_ids = {m.id for m in present_members(session)}
-    for member_id, choice in roll_call.items():
+    for member_id, choice in entries:
         if member_id not in present_ids:
             raise DomainError(_l("Only members registered as present vote; guests do not vote."))
         if choice not in CHOICES:
             raise DomainError(_l("Unknown choice."))
-    counts = {c: sum(1 for v in roll_call.values() if v == c) for c in CHOICES}
+    counts = {c: sum(1 for _m, v in entries if v == c) for c in CHOICES}
     return counts["for"], counts["against"], counts["abstain"]
 
 
 def record_vote(actor, session: Session, *, motion: str, subject: str = "motion", item: AgendaItem | None = None,
                 for_votes: int | None = None, against: int | None = None, abstained: int | None = None,
-                roll_call: dict[int, str] | None = None, chair_vote: str | None = None,
+                roll_call=None, chair_vote: str | None = None,
                 candidate: Member | None = None) -> Vote:
     """Record an open vote. Votes need quorum; the result follows the body's rule."""
     _require(actor, session)
@@ -138,6 +152,7 @@ def record_vote(actor, session: Session, *, motion: str, subject: str = "motion"
                              present=status.present, needed=status.needed if status.needed is not None else "?"))
     if roll_call is not None:
         method = "roll_call"
+        roll_call = _roll_call_entries(roll_call)
         for_votes, against, abstained = _tally_roll_call(session, roll_call)
     else:
         method = "counted"
@@ -163,7 +178,7 @@ def record_vote(actor, session: Session, *, motion: str, subject: str = "motion"
     db.session.add(vote)
     if roll_call is not None:
         names = {m.id: m.full_name for m in present_members(session)}
-        vote.roll_call = [RollCallVote(member_id=mid, member_name=names[mid], choice=c) for mid, c in roll_call.items()]
+        vote.roll_call = [RollCallVote(member_id=mid, member_name=names[mid], choice=c) for mid, c in roll_call]
     db.session.flush()
     audit.record("vote.recorded", actor=actor, obj=vote, session=session.id, subject=subject,
                  counts=[for_votes, against, abstained], adopted=result.adopted, by_chair=result.decided_by_chair)
@@ -178,6 +193,10 @@ def elect(actor, session: Session, *, capacity: str, candidate: Member, **counts
         raise DomainError(_l("Only members of the body may be elected."))
     if candidate.id not in {m.id for m in present_members(session)}:
         raise DomainError(_l("Only a member who is present may be elected."))
+    other = session.secretary_member_id if capacity == "chair" else session.chair_member_id
+    if other == candidate.id:
+        # Chair and secretary each sign the protocol (App. 2 §12): two different people.
+        raise DomainError(_l("The chair and the secretary must be different members."))
     motion = f"{'Төраға' if capacity == 'chair' else 'Хатшы'}: {candidate.full_name}"
     vote = record_vote(actor, session, motion=motion, subject=capacity, candidate=candidate, **counts)
     if vote.adopted:

@@ -8,7 +8,7 @@ from flask_babel import force_locale
 from civic.accounts.models import LoginSession
 from civic.core.errors import ERROR_TEXTS
 from civic.extensions import db
-from tests.accounts.account_helpers import (  # noqa: F401 (fixtures)
+from tests.accounts.account_helpers import (  # noqa: F401 (autouse fixtures)
     count, english, fresh_request_globals, login, page_text, quick_password_hashing, signed_in,
 )
 from tests.factories import PASSWORD, make_user

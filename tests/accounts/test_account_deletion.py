@@ -8,7 +8,7 @@ from civic.accounts.models import LoginSession, Residency, RoleAssignment, User
 from civic.communities.models import RoleKind
 from civic.core.audit import AuditEntry, verify_chain
 from civic.extensions import db
-from tests.accounts.account_helpers import (  # noqa: F401 (fixtures)
+from tests.accounts.account_helpers import (  # noqa: F401 (autouse fixtures)
     client_with_session, count, english, form_errors, fresh_request_globals, login, page_text,
     quick_password_hashing, registration, session_cookie, signed_in,
 )

@@ -10,9 +10,9 @@ from civic.accounts import services
 from civic.accounts.models import LoginSession, User
 from civic.accounts.passwords import verify_password
 from civic.extensions import db
-from tests.accounts.account_helpers import (  # noqa: F401 (fixture)
-    client_with_session, count, english, form_errors, fresh_request_globals, quick_password_hashing, link_in, login, mails_to,
-    page_text, session_cookie, signed_in, strong_password, without_csrf_tokens,
+from tests.accounts.account_helpers import (  # noqa: F401 (autouse fixtures)
+    client_with_session, count, english, form_errors, fresh_request_globals, link_in, login, mails_to,
+    page_text, quick_password_hashing, session_cookie, signed_in, strong_password, without_csrf_tokens,
 )
 from tests.factories import PASSWORD, make_user
 
@@ -89,7 +89,8 @@ def test_link_lets_the_person_choose_a_new_password(client, outbox, user):
 
     assert response.status_code == 303
     assert response.headers["Location"] == "/account/login"
-    assert "Your password is changed. Please sign in with the new password." in page_text(client.get("/account/login"))
+    notice = page_text(client.get("/account/login"))
+    assert "Your password is changed. Please sign in with the new password." in notice
     fresh = _reload(user)
     assert fresh.password_hash.startswith("$argon2id$")
     assert verify_password(fresh.password_hash, new_password)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, Type
 from flask_babel import force_locale
 
 from civic.accounts.models import User
@@ -10,8 +10,8 @@ from civic.accounts.passwords import (
     MAX_LENGTH, MIN_LENGTH, hash_password, needs_rehash, password_problem, verify_password,
 )
 from civic.extensions import db
-from tests.accounts.account_helpers import (  # noqa: F401 (fixture)
-    english, fresh_request_globals, login, registration, signed_in, strong_password,
+from tests.accounts.account_helpers import (  # noqa: F401 (autouse fixtures)
+    fresh_request_globals, login, registration, strong_password,
 )
 from tests.factories import make_user
 
@@ -35,9 +35,18 @@ def test_hash_is_argon2id_salted_and_verifies(app):
     assert not verify_password(first, "")
 
 
-@pytest.mark.parametrize("stored", ["", "not a hash", "$argon2id$broken", "plain-text-password"])
-def test_verify_against_a_broken_hash_is_false_not_an_error(app, stored):
-    assert verify_password(stored, "plain-text-password") is False
+def test_production_parameters_meet_the_owasp_minimum(app):
+    from civic.accounts import passwords
+    hasher = passwords._hasher
+    assert hasher.type is Type.ID
+    assert hasher.memory_cost >= 19 * 1024  # KiB
+    assert hasher.time_cost >= 2
+    assert passwords.DUMMY_HASH.startswith("$argon2id$")
+
+
+def test_verify_against_a_broken_hash_is_false_not_an_error(app):
+    for stored in ("", "not a hash", "$argon2id$broken", "plain-text-password"):
+        assert verify_password(stored, "plain-text-password") is False, stored
 
 
 def test_hash_made_with_weaker_parameters_needs_rehash(app):
@@ -86,11 +95,9 @@ def test_too_long_password_is_refused(app):
     assert password_problem(strong_password().ljust(MAX_LENGTH, "z"), []) is None
 
 
-@pytest.mark.parametrize("password", [
-    "password123", "qwertyuiop", "1234567890", "aaaaaaaaaaaa", "iloveyou12", "qwerty123456",
-])
-def test_common_or_guessable_passwords_are_refused(app, password):
-    assert "too common or too easy to guess" in str(password_problem(password, []))
+def test_common_or_guessable_passwords_are_refused(app):
+    for password in ("password123", "qwertyuiop", "1234567890", "aaaaaaaaaaaa", "iloveyou12", "qwerty123456"):
+        assert "too common or too easy to guess" in str(password_problem(password, [])), password
 
 
 def test_password_made_of_the_persons_own_name_is_refused(app):

@@ -18,7 +18,10 @@ from civic.communities.services import create_territory, slugify, update_territo
 from civic.core.errors import DomainError, NotAllowed
 from civic.extensions import db
 from tests.accounts.register_files import audit_entries, in_english
-from tests.factories import grant, make_territory, make_user
+from tests.factories import grant, make_user
+from tests.fast_passwords import fast_passwords  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 
 @pytest.fixture(autouse=True)

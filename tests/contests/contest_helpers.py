@@ -1,5 +1,8 @@
 """Builders for the contest tests (a helper module, not a test module).
 
+Test modules import ``app`` (and ``contest_app``) from here: one application object per
+module, the database emptied after every test as with the shared fixture.
+
 Everything goes through the services (civic/contests/services.py, projects.py,
 ballots.py) so their rules are exercised while the data is built. All data is
 generated here.
@@ -9,9 +12,13 @@ from __future__ import annotations
 import html
 import io
 import itertools
+import os
 import random
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
 
 import flask
 import pytest
@@ -24,7 +31,7 @@ from civic.contests import ballots as ballot_service
 from civic.contests import projects as project_service
 from civic.contests import services
 from civic.contests.models import (
-    Ballot, BallotKind, Category, Contest, Phase, PHASE_ORDER, Project, TallyRule,
+    Ballot, BallotKind, Category, Contest, Phase, Project, TallyRule,
 )
 from civic.core.audit import AuditEntry
 from civic.extensions import db
@@ -32,6 +39,36 @@ from tests.factories import grant, make_territory, make_user, on_register, valid
 
 _seq = itertools.count(1)
 _rng = random.Random(20240103)
+
+
+@pytest.fixture(scope="session")
+def contest_app():
+    """One application for a module of contest tests.
+
+    Building the app (its URL map) and compiling its templates anew for every test costs more
+    than most of these tests; the database is still emptied after every test (see ``app``).
+    """
+    from civic import create_app
+    from tests import conftest
+    os.environ["ORTAQ_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="ortaq-contests-")
+    application = create_app(conftest.base_config())
+    conftest._ensure_schema(application)
+    return application
+
+
+@pytest.fixture
+def app(contest_app):
+    """Replaces the shared ``app`` fixture: same database and settings, a reused app object."""
+    from tests import conftest
+    with contest_app.app_context():
+        contest_app.extensions.setdefault("ortaq_outbox", []).clear()
+        try:
+            yield contest_app
+        finally:
+            conftest.empty_all_tables()
+            db.session.remove()
+            contest_app.extensions["ortaq_outbox"].clear()
+            shutil.rmtree(Path(contest_app.instance_path) / "uploads", ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

@@ -14,12 +14,12 @@ from civic.contests.models import BallotKind, Category, Contest, FundingSource, 
 from civic.core.errors import DomainError, NotAllowed
 from civic.extensions import db
 from tests.contests.contest_helpers import (
-    audit_rows, contest_values, count, english, fresh_request_globals, login, make_person, make_staff,
+    audit_rows, contest_values, count, english, app, contest_app, fresh_request_globals, login, make_person, make_staff,
     make_world, text,
 )
 from tests.factories import make_territory
 
-__all__ = ["fresh_request_globals"]
+__all__ = ["app", "contest_app", "fresh_request_globals"]
 
 
 def staff_and_territory():
@@ -84,6 +84,7 @@ def test_a_budget_of_zero_is_refused(app, funding):
     {"budget_amount": "-5 000"},
     {"budget_amount": "12 500,50"},
     {"budget_amount": "много"},
+    {"budget_amount": "99 999 999 999 999 999 999"},   # would overflow the 64-bit column
 ])
 def test_contest_form_refuses_a_bad_budget_and_stores_nothing(app, client, overrides):
     staff, territory = staff_and_territory()
@@ -292,9 +293,12 @@ def test_voting_cannot_open_without_a_feasible_project(app):
     assert "no feasible project" in english(error.value.message)
 
 
-def test_voting_cannot_open_when_the_minimum_exceeds_the_projects(app):
-    world = make_world(Phase.REVIEW, costs=(1_000_000, 2_000_000, 500_000), feasible=(0,), max_choices=3,
-                       min_choices=2)
+@pytest.mark.parametrize("rules", [dict(max_choices=3),
+                                   dict(ballot_kind=BallotKind.KNAPSACK, max_choices=None, cost_cap=5_000_000)])
+def test_voting_cannot_open_when_the_minimum_exceeds_the_projects(app, rules):
+    """Otherwise no ballot could be valid."""
+    world = make_world(Phase.REVIEW, costs=(1_000_000, 2_000_000, 500_000), feasible=(0,), min_choices=2,
+                       **rules)
     with pytest.raises(DomainError) as error:
         services.advance_phase(world.staff, world.contest)
     assert "minimum number of projects" in english(error.value.message)

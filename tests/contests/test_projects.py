@@ -20,12 +20,12 @@ from civic.core.images import upload_dir
 from civic.core.markup import render_markdown
 from civic.extensions import db
 from tests.contests.contest_helpers import (
-    audit_rows, count, english, fresh_request_globals, jpeg_with_gps, login, make_person, make_staff,
+    audit_rows, count, english, app, contest_app, fresh_request_globals, jpeg_with_gps, login, make_person, make_staff,
     make_world, png_bytes, project_values, tags, text,
 )
 from tests.factories import make_territory
 
-__all__ = ["fresh_request_globals"]
+__all__ = ["app", "contest_app", "fresh_request_globals"]
 
 
 def form(**overrides) -> dict:
@@ -106,6 +106,9 @@ def test_projects_are_proposed_only_during_the_proposals_phase(app, client):
     ({"estimated_cost": "12 500,50"}, "without kopecks"),
     ({"estimated_cost": "12500.50"}, "without kopecks"),
     ({"estimated_cost": "1e6"}, "without kopecks"),
+    ({"estimated_cost": "--5"}, "without kopecks"),
+    ({"estimated_cost": "²"}, "without kopecks"),
+    ({"estimated_cost": "9" * 30}, "too large"),
     ({"estimated_cost": ""}, "This field is required."),
     ({"estimated_cost": "5 000 001"}, "larger than the whole budget"),
     ({"title": ""}, "This field is required."),
@@ -296,6 +299,26 @@ def test_a_huge_photo_is_scaled_down(world):
     project = project_service.propose(world.author.user, world.contest, **project_values())
     photo = project_service.add_photo(world.author.user, project, png_bytes((3000, 1500)))
     assert (photo.width, photo.height) == (2000, 1000)
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG that claims ``width`` x ``height`` pixels (a decompression bomb's header)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+            + chunk(b"IEND", b""))
+
+
+def test_an_image_with_too_many_pixels_is_refused_before_decoding(world):
+    project = project_service.propose(world.author.user, world.contest, **project_values())
+    with pytest.raises(DomainError) as error:
+        project_service.add_photo(world.author.user, project, png_header_only(7000, 7000))
+    assert "too many pixels" in english(error.value.message)
+    assert count(Photo) == 0
 
 
 @pytest.mark.parametrize("data, filename, message", [

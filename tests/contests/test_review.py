@@ -12,10 +12,10 @@ from civic.contests.models import Phase, ProjectStatus
 from civic.core.errors import DomainError, NotAllowed
 from civic.extensions import db
 from tests.contests.contest_helpers import (
-    audit_rows, fresh_request_globals, login, make_person, make_world, text,
+    audit_rows, app, contest_app, fresh_request_globals, login, make_person, make_world, text,
 )
 
-__all__ = ["fresh_request_globals"]
+__all__ = ["app", "contest_app", "fresh_request_globals"]
 
 
 @pytest.fixture
@@ -156,6 +156,17 @@ def test_staff_merge_a_duplicate_and_the_author_is_told(in_review, client, outbo
     assert duplicate not in ballot_projects(world.contest)
 
 
+def test_a_new_verdict_replaces_an_earlier_merge(in_review, client):
+    world = in_review
+    duplicate, into = world.projects[2], world.projects[0]
+    project_service.merge(world.staff, duplicate, into, "Қайталама сияқты.")
+    project_service.review(world.staff, duplicate, feasible=True, reason="Жоқ, бөлек жоба екен.", final_cost=None)
+    db.session.commit()
+    assert duplicate.status == ProjectStatus.FEASIBLE and duplicate.merged_into is None
+    client.set_cookie("lang", "en")
+    assert "Merged into" not in text(client.get(world.url(f"/p/{duplicate.id}")))
+
+
 def test_merge_needs_another_project_of_the_same_contest(in_review):
     world = in_review
     a, b, c = world.projects
@@ -190,20 +201,3 @@ def test_merge_by_a_resident_is_forbidden(in_review, client):
     response = client.post(world.url(f"/p/{world.projects[0].id}/merge"),
                            data={"into": str(world.projects[1].id), "reason": "Менің ойымша."})
     assert response.status_code == 403
-
-
-def test_the_review_mail_is_written_in_the_authors_language(app, outbox):
-    world = make_world(Phase.PROPOSALS, costs=())
-    ru = make_person(world.territory, locale="ru")
-    project = project_service.propose(ru.user, world.contest, title="Сквер", description="Скамейки.",
-                                      category=world.contest.category_list[0], address="ул. Абая",
-                                      estimated_cost=1_000_000)
-    services.advance_phase(world.staff, world.contest)
-    project_service.review(world.staff, project, feasible=True, reason="Смета проверена.", final_cost=None)
-    mail = mails_to(outbox, ru.user.email)[0]
-    with app.test_request_context():
-        from flask_babel import force_locale, gettext
-        with force_locale("en"):
-            english_subject = gettext("The review of your project “%(title)s”", title="Сквер")
-    assert mail["Subject"] != english_subject      # translated (ru catalogue)
-    assert "Смета проверена." in mail.get_content()

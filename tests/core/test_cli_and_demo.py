@@ -15,6 +15,9 @@ from civic.core.audit import AuditEntry, verify_chain
 from civic.demo import DEMO_PASSWORD
 from civic.extensions import db
 from tests.factories import PASSWORD, make_territory, make_user
+from tests.fast_passwords import fast_passwords  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 
 def cli(app, *args, **kwargs):

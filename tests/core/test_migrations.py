@@ -13,6 +13,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 
 from civic import create_app
+from civic.councils.archive import include_name, include_object
 from civic.extensions import db
 from tests.conftest import TEST_DATABASE_URL, base_config, database_url
 
@@ -24,7 +25,10 @@ def _diff_after_upgrade(url: str, tmp_path) -> list:
         upgrade()
         with db.engine.connect() as conn:
             context = MigrationContext.configure(conn, opts={"compare_type": True,
-                                                             "render_as_batch": True})
+                                                             "render_as_batch": True,
+                                                             # search structures of migration 0004
+                                                             "include_name": include_name,
+                                                             "include_object": include_object})
             diff = compare_metadata(context, db.metadata)
             tables = set(sa.inspect(conn).get_table_names())
         db.engine.dispose()

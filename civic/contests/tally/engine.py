@@ -17,7 +17,7 @@ from __future__ import annotations
 from civic.contests.tally.compare import compare_with_greedy
 from civic.contests.tally.completion import add1
 from civic.contests.tally.greedy import fill_greedily, greedy, screen
-from civic.contests.tally.mes import Prepared, run, voter_share
+from civic.contests.tally.mes import Prepared, paused_gc, run, voter_share
 from civic.contests.tally.model import Election, TallyOutcome
 
 RULES = ("greedy", "mes")
@@ -68,6 +68,11 @@ def tally(election: Election, rule: str = "greedy", completion: str = "none", co
         raise ValueError(f"unknown rule {rule!r}; expected one of {', '.join(RULES)}")
     if completion not in COMPLETIONS:
         raise ValueError(f"unknown completion {completion!r}; expected one of {', '.join(COMPLETIONS)}")
+    with paused_gc():
+        return _tally(election, rule, completion, compare, min_support_pct)
+
+
+def _tally(election: Election, rule: str, completion: str, compare: bool, min_support_pct: int) -> TallyOutcome:
     if rule == "greedy":
         if completion != "none":
             raise ValueError("a completion only applies to rule 'mes'")

@@ -24,13 +24,18 @@ cached in :class:`Prepared` and reused by later runs (the Add1 completion runs M
 """
 from __future__ import annotations
 
+import gc
+from collections import Counter
+from contextlib import contextmanager
 from fractions import Fraction
+from itertools import chain, compress, repeat
 from math import gcd
-from operator import itemgetter
+from operator import add, itemgetter, sub
 
 from civic.contests.tally.model import Election
 
 _first = itemgetter(0)
+_second = itemgetter(1)
 
 #: Above this many cached voter groups the cache is dropped and rebuilt on demand.
 GROUP_CACHE_LIMIT = 60_000
@@ -65,17 +70,26 @@ class Prepared:
         index = {pid: i for i, pid in enumerate(self.ids)}
         self.cost = [costs[pid] for pid in self.ids]
         m = len(self.ids)
-        merged: dict[tuple[int, ...], int] = {}
-        for approved, count in election.ballots:
-            key = tuple(sorted(index[pid] for pid in approved if pid in index))
-            if key:
-                merged[key] = merged.get(key, 0) + count
-        self.ballot = list(merged)
+        merged: dict[frozenset[int], int] = {}
+        if len(index) == len(costs):            # every project counts: ballots are already distinct
+            get = index.__getitem__
+            for approved, count in election.ballots:
+                if approved:
+                    merged[frozenset(map(get, approved))] = count
+        else:
+            for approved, count in election.ballots:
+                key = frozenset([index[pid] for pid in approved if pid in index])
+                if key:
+                    merged[key] = merged.get(key, 0) + count
+        self.ballot = [tuple(key) for key in merged]
         self.weight = list(merged.values())
-        self.support: list[set[int]] = [set() for _ in range(m)]
+        # Each ballot type repeated once per voter, so that counting is done by Counter in C.
+        self.expanded = [key * w for key, w in zip(self.ballot, self.weight)]
+        support: list[list[int]] = [[] for _ in range(m)]
         for t, key in enumerate(self.ballot):
             for j in key:
-                self.support[j].add(t)
+                support[j].append(t)
+        self.support = [frozenset(s) for s in support]
         self.total = self._count(range(len(self.ballot)))
         self._root_types = frozenset(range(len(self.ballot)))
         self.reset_cache()
@@ -85,12 +99,18 @@ class Prepared:
         self.groups: dict[frozenset[int], Group] = {self._root_types: self.root}
 
     def _count(self, types) -> list[int]:
+        """Supporters of each project among the given ballot types (weighted)."""
         counts = [0] * len(self.ids)
-        ballot, weight = self.ballot, self.weight
-        for t in types:
-            w = weight[t]
-            for j in ballot[t]:
-                counts[j] += w
+        if len(types) < 24:
+            ballot, weight = self.ballot, self.weight
+            for t in types:
+                w = weight[t]
+                for j in ballot[t]:
+                    counts[j] += w
+        else:
+            counter = Counter(chain.from_iterable(map(self.expanded.__getitem__, types)))
+            for j, v in counter.items():
+                counts[j] = v
         return counts
 
     def _group(self, types: frozenset[int], counts_of) -> Group:
@@ -114,7 +134,7 @@ class Prepared:
             small, big = (sup_types, other_types) if len(sup_types) <= len(other_types) else (
                 other_types, sup_types)
             small_group = self._group(small, lambda: self._count(small))
-            big_group = self._group(big, lambda: [a - b for a, b in zip(group.counts, small_group.counts)])
+            big_group = self._group(big, lambda: list(map(sub, group.counts, small_group.counts)))
             parts = (small_group, big_group) if small is sup_types else (big_group, small_group)
         group.children[j] = parts
         return parts
@@ -127,7 +147,8 @@ def run(prep: Prepared, x_num: int, x_den: int = 1) -> list[int]:
     if x_num <= 0 or not prep.ballot:
         return []
     D = x_den                                   # budgets are integers over the denominator D
-    active = [(x_num, prep.root)]
+    # Groups of voters with money left, ascending by budget: (budget, counts, group).
+    active = [(x_num, prep.root.counts, prep.root)]
     dead = [0] * m                              # supporters whose budget is exhausted
     # Price per unit of utility from the last time each project was priced, as (num, den):
     # a lower bound for its price now. Initially cost / (all supporters * cost).
@@ -136,6 +157,8 @@ def run(prep: Prepared, x_num: int, x_den: int = 1) -> list[int]:
     remaining = [j for j in range(m) if total[j]]
     chosen: list[int] = []
     while remaining:
+        budgets = list(map(_first, active))
+        counts = list(map(_second, active))
         remaining.sort(key=approx.__getitem__)
         best_j = -1
         bn = bd = best_need = best_r = 0
@@ -150,16 +173,15 @@ def run(prep: Prepared, x_num: int, x_den: int = 1) -> list[int]:
             if r <= 0:
                 continue                        # no supporter has money left: never affordable again
             need = cost[j] * D                  # still to be paid, in units of 1/D
-            for b, g in active:
-                c = g.counts[j]
-                if c:
-                    if b * r < need:            # this group cannot pay an equal part: pays all
-                        need -= b * c
-                        r -= c
-                        if r == 0:
-                            break
-                    else:
+            # Walk the groups holding supporters of j (filtered in C), poorest first.
+            for b, c in filter(_second, zip(budgets, map(itemgetter(j), counts))):
+                if b * r < need:                # this group cannot pay an equal part: pays all
+                    need -= b * c
+                    r -= c
+                    if r == 0:
                         break
+                else:
+                    break
             if r == 0:
                 continue                        # unaffordable
             keep.append(j)
@@ -176,24 +198,37 @@ def run(prep: Prepared, x_num: int, x_den: int = 1) -> list[int]:
         k = best_r // gcd(best_need, best_r)
         if k > 1:
             D *= k
-            active = [(b * k, g) for b, g in active]
+            active = [(b * k, cl, g) for b, cl, g in active]
         p = best_need * k // best_r
-        new_active = []
-        append = new_active.append
-        for b, g in active:
-            if not g.counts[best_j]:
-                append((b, g))
-                continue
+        moved = []
+        for i in compress(range(len(active)), map(itemgetter(best_j), counts)):
+            b, _cl, g = active[i]
             sup, other = split(g, best_j)
-            if other is not None:
-                append((b, other))
+            active[i] = (b, other.counts, other) if other is not None else None
             if b > p:
-                append((b - p, sup))
+                moved.append((b - p, sup.counts, sup))
             else:
-                dead = [a + c for a, c in zip(dead, sup.counts)]
-        new_active.sort(key=_first)
-        active = new_active
+                dead = list(map(add, dead, sup.counts))
+        if moved:
+            active = [entry for entry in active if entry is not None]
+            active += moved
+            active.sort(key=_first)
+        else:
+            active = [entry for entry in active if entry is not None]
     return chosen
+
+
+@contextmanager
+def paused_gc():
+    """Pause the cyclic garbage collector: a count creates many containers and no cycles, and
+    the collector's passes over them would otherwise double the time of a cold run."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def voter_share(election: Election) -> Fraction:

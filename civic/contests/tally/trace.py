@@ -25,6 +25,7 @@ again). Being conservative (reporting an earlier point) only costs time, never c
 from __future__ import annotations
 
 from math import gcd
+from operator import add
 
 from civic.contests.tally.mes import Prepared, _first
 
@@ -151,7 +152,7 @@ def run_traced(prep: Prepared, x_num: int, x_den: int = 1) -> tuple[list[int], i
             if b > p:
                 append((b - p, s - ps, sup))
             else:
-                dead = [a + c for a, c in zip(dead, sup.counts)]
+                dead = list(map(add, dead, sup.counts))
         new_active.sort(key=_first)
         active = new_active
     return chosen, horizon.next_grid(x_num, x_den)
