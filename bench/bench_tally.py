@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import random
+from itertools import accumulate
 import sys
 import time
 from pathlib import Path
@@ -25,34 +26,42 @@ from civic.contests.tally.engine import tally  # noqa: E402
 from civic.contests.tally.model import Election  # noqa: E402
 
 
-def synthetic_election(seed: int, n_voters: int, n_projects: int, n_districts: int,
-                       size_weights: list[float], city_share: float, budget_share: float) -> Election:
-    """A plausible participatory-budgeting election (costs in tenge)."""
+def synthetic_election(seed: int, n_voters: int, n_projects: int, n_clusters: int,
+                       size_weights: list[float], loyalty: float, budget_share: float) -> Election:
+    """A plausible participatory-budgeting election (costs in tenge).
+
+    Costs are log-normal (about 1M-100M tenge) and a project's popularity is heavy-tailed.
+    Voters fall into ``n_clusters`` clusters of shared interests (a neighbourhood, parents of
+    one school, cyclists, ...), each with 4-12 favourite projects; a voter draws a ballot size
+    from ``size_weights`` (sizes 1, 2, ...) and picks each project from the cluster's favourites
+    with probability ``loyalty``, otherwise from all projects by popularity. The budget is
+    ``budget_share`` of the total cost of all projects.
+    """
     rng = random.Random(seed)
-    costs, district_of, popularity = {}, {}, {}
-    for i in range(n_projects):
-        pid = f"P{i + 1:03d}"
-        cost = int(rng.lognormvariate(16.5, 0.9)) // 10_000 * 10_000 + 500_000   # ~ 1M-100M tenge
-        costs[pid] = cost
-        district_of[pid] = rng.randrange(n_districts + 1)   # n_districts: city-wide
-        popularity[pid] = rng.paretovariate(1.3) * (0.5 if cost > 40_000_000 else 1.0)
+    ids = [f"P{i + 1:03d}" for i in range(n_projects)]
+    costs = {pid: int(rng.lognormvariate(16.0, 0.8)) // 10_000 * 10_000 + 500_000 for pid in ids}
+    popularity = [rng.paretovariate(1.2) for _ in ids]
+    all_cw = list(accumulate(popularity))
+    clusters = []
+    for _ in range(n_clusters):
+        favourites = sorted({rng.choices(ids, cum_weights=all_cw)[0] for _ in range(rng.randint(4, 12))})
+        clusters.append((favourites, list(accumulate(rng.paretovariate(1.0) for _ in favourites))))
+    cluster_weights = [rng.paretovariate(1.0) for _ in range(n_clusters)]
     budget = int(sum(costs.values()) * budget_share) // 1_000_000 * 1_000_000
-    city = [p for p in costs if district_of[p] == n_districts]
-    by_district = [[p for p in costs if district_of[p] == d] or city for d in range(n_districts)]
-    district_weights = [rng.uniform(0.5, 2.0) for _ in range(n_districts)]
     sizes = list(range(1, len(size_weights) + 1))
     ballots = []
-    for _ in range(n_voters):
-        d = rng.choices(range(n_districts), district_weights)[0]
-        local = by_district[d]
-        size = rng.choices(sizes, size_weights)[0]
+    for c, size in zip(rng.choices(range(n_clusters), cluster_weights, k=n_voters),
+                       rng.choices(sizes, size_weights, k=n_voters)):
+        favourites, fav_cw = clusters[c]
         chosen: set[str] = set()
         for _attempt in range(4 * size):
             if len(chosen) >= size:
                 break
-            pool = city if (rng.random() < city_share and city) else local
-            chosen.add(rng.choices(pool, [popularity[p] for p in pool])[0])
-        ballots.append(sorted(chosen))
+            if rng.random() < loyalty:
+                chosen.add(rng.choices(favourites, cum_weights=fav_cw)[0])
+            else:
+                chosen.add(rng.choices(ids, cum_weights=all_cw)[0])
+        ballots.append(chosen)
     return Election.from_ballots(budget, costs, ballots)
 
 

@@ -1,7 +1,7 @@
 """Language choice: explicit switch (cookie) > user profile > browser > Kazakh."""
 from __future__ import annotations
 
-from flask import current_app, g, request
+from flask import current_app, g, has_request_context, request
 from flask_login import current_user
 
 LANG_COOKIE = "lang"
@@ -10,6 +10,8 @@ LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():   # CLI, demo, background work: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = getattr(g, "forced_locale", None)
     if chosen in languages:
         return chosen

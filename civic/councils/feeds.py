@@ -46,7 +46,7 @@ def ical_utc(moment: datetime) -> str:
 @dataclass
 class CalendarEvent:
     uid: str
-    stamp: datetime
+    stamp: datetime                  # when this calendar was written (METHOD:PUBLISH, RFC 5545 §3.8.7.2)
     starts_at: datetime
     ends_at: datetime
     summary: str
@@ -56,6 +56,7 @@ class CalendarEvent:
     sequence: int = 0
     status: str = "CONFIRMED"        # CONFIRMED | TENTATIVE | CANCELLED
     categories: list[str] = field(default_factory=list)
+    modified: datetime | None = None   # LAST-MODIFIED: when the session last changed
 
 
 def calendar(events: list[CalendarEvent], *, name: str, prodid: str = "-//Ortaq//Council sessions//EN") -> str:
@@ -68,6 +69,7 @@ def calendar(events: list[CalendarEvent], *, name: str, prodid: str = "-//Ortaq/
                   f"DTSTART:{ical_utc(event.starts_at)}",
                   f"DTEND:{ical_utc(event.ends_at)}",
                   f"SEQUENCE:{int(event.sequence)}",
+                  *([f"LAST-MODIFIED:{ical_utc(event.modified)}"] if event.modified else []),
                   f"SUMMARY:{escape_text(event.summary)}",
                   f"STATUS:{event.status}",
                   "CLASS:PUBLIC",

@@ -12,7 +12,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
-from flask_babel import format_datetime, gettext as _
+from flask_babel import format_date, format_datetime, gettext as _
 from flask_login import current_user, login_required
 
 from civic.accounts.services import find_user_by_email
@@ -301,7 +301,10 @@ def remove_item(session_id: int, item_id: int):
 @login_required
 def upload_material(session_id: int, item_id: int):
     # Materials may be up to documents.MAX_BYTES; the site-wide request limit is lower.
-    request.max_content_length = documents.MAX_BYTES + UPLOAD_SLACK
+    try:
+        request.max_content_length = documents.MAX_BYTES + UPLOAD_SLACK   # Flask >= 3.1
+    except AttributeError:   # older Flask: the site-wide limit applies (larger files get 413)
+        pass
     if current_app.config.get("WTF_CSRF_ENABLED", True):
         csrf.protect()
     session = managed_session(session_id)
@@ -344,8 +347,7 @@ def announce(session_id: int):
     notice = sessions.notice_report(session).notice
     if notice.in_time is False:
         # A late notice is allowed, and shown (App. 2 §6; 001; 002 §12).
-        flash(_("The notice is late: it was due by %(date)s.", date=notice.required_by.strftime("%d.%m.%Y")),
-              "warning")
+        flash(_("The notice is late: it was due by %(date)s.", date=format_date(notice.required_by)), "warning")
     return done(_("The session is announced."), "councils.manage_session", session_id=session.id)
 
 

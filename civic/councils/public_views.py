@@ -21,7 +21,8 @@ from civic.councils import decisions as decision_service
 from civic.councils import protocols as protocol_service
 from civic.councils import sessions as session_service
 from civic.councils.display import (
-    AKIM_STATUS_LABELS, CAPACITY_LABELS, CHOICE_LABELS, SUBJECT_LABELS, local_date, register_filters, rules_in_words, zone_label, zone_of,
+    AKIM_STATUS_LABELS, CAPACITY_LABELS, CHOICE_LABELS, SUBJECT_LABELS, local_date, register_filters, rules_in_words,
+    zone_label, zone_of,
 )
 from civic.councils.models import SessionState
 from civic.councils.pdf import FontMissing, protocol_pdf
@@ -72,7 +73,7 @@ def session_list():
     listing = queries.sessions_listing(body=body, year=year, page=page, zone=zone)
     return render_page_or_fragment("councils/sessions.html", "councils/_sessions.html",
                                    listing=listing, bodies=all_bodies, body=body, year=year,
-                                   years=queries.session_years(), **_context_helpers())
+                                   years=queries.session_years(zone), **_context_helpers())
 
 
 @bp.get("/sessions/<int:session_id>", endpoint="session")
@@ -152,7 +153,7 @@ def show_protocol(protocol_id: int):
     visible = [v for v in versions if manager or queries.is_public_version(v, versions)]
     newer = next((v for v in visible if v.version > protocol.version and v.published_at is not None), None)
     return render_template("councils/protocol.html", protocol=protocol, session=session, body=session.body,
-                           zone=session.body.territory.timezone, versions=visible, newer=newer,
+                           zone=session.body.territory.timezone, versions=visible, newer=newer, can_manage=manager,
                            deadlines=protocol_service.deadlines_of(session), **_context_helpers())
 
 
@@ -174,7 +175,8 @@ def protocol_pdf_download(protocol_id: int):
         footer.append(_("Corrected: %(reason)s", reason=protocol.correction_reason))
     for signature in protocol.signatures:
         footer.append(_("Signed by %(name)s (%(capacity)s) on %(when)s; SHA-256 of the text: %(sha)s",
-                        name=signature.signer_name, capacity=CAPACITY_LABELS.get(signature.capacity, signature.capacity),
+                        name=signature.signer_name,
+                        capacity=CAPACITY_LABELS.get(signature.capacity, signature.capacity),
                         when=signature.signed_at.astimezone(zone_of(zone)).strftime("%d.%m.%Y %H:%M"),
                         sha=signature.sha256))
     footer.append(url_for("councils.protocol", protocol_id=protocol.id, _external=True))
@@ -219,7 +221,7 @@ def _session_title(session) -> str:
     return _("%(body)s, session No. %(number)d", body=session.body.name, number=session.number)
 
 
-def _event(session) -> feeds.CalendarEvent:
+def _event(session, now) -> feeds.CalendarEvent:
     ends = session.closed_at if session.closed_at and session.closed_at > session.starts_at \
         else session.starts_at + timedelta(hours=2)
     status = {SessionState.CANCELLED: "CANCELLED", SessionState.POSTPONED: "TENTATIVE"}.get(session.state, "CONFIRMED")
@@ -236,14 +238,15 @@ def _event(session) -> feeds.CalendarEvent:
         lines += ["", _("Online: %(link)s", link=session.online_link)]
     location = session.place
     return feeds.CalendarEvent(
-        uid=f"council-session-{session.id}@{_host()}", stamp=session.updated_at or session.created_at,
+        uid=f"council-session-{session.id}@{_host()}", stamp=now, modified=session.updated_at or session.created_at,
         starts_at=session.starts_at, ends_at=ends, summary=summary, location=location,
         url=url_for("councils.session", session_id=session.id, _external=True), description="\n".join(lines),
         sequence=session.revision or 0, status=status, categories=[str(session.body.kind_label)])
 
 
 def _calendar_response(sessions, name: str) -> Response:
-    body = feeds.calendar([_event(s) for s in sessions], name=name,
+    now = utcnow()
+    body = feeds.calendar([_event(s, now) for s in sessions], name=name,
                           prodid=f"-//Ortaq//Council sessions//{str(get_locale()).upper()}")
     return Response(body.encode("utf-8"), mimetype="text/calendar",
                     headers={"Content-Type": "text/calendar; charset=utf-8",
@@ -343,7 +346,8 @@ def votes_json():
         "for": v.for_votes, "against": v.against, "abstained": v.abstained, "present": v.present,
         "quorum_needed": v.quorum_needed, "adopted": v.adopted, "decided_by_chair": v.decided_by_chair,
         "chair_vote": v.chair_vote, "members_present": json.loads(v.present_names or "[]"),
-        "roll_call": [{"member": rc.member_name, "choice": rc.choice} for rc in v.roll_call] if v.method == "roll_call" else None,
+        "roll_call": [{"member": rc.member_name, "choice": rc.choice} for rc in v.roll_call]
+        if v.method == "roll_call" else None,
         "recorded_at": _iso(v.created_at),
     } for v in listing.items]
     return _json(_paged("councils.votes_json", listing, "votes", items, session=session_id))

@@ -120,13 +120,14 @@ def all_bodies() -> list[Body]:
     return db.session.scalars(sa.select(Body).order_by(Body.name, Body.id)).all()
 
 
-def session_years() -> list[int]:
-    """Years that have public sessions (newest first), for the year filter."""
+def session_years(zone: str = "Asia/Almaty") -> list[int]:
+    """Years (local) from the first to the last public session, newest first, for the year filter."""
     first, last = db.session.execute(_public(sa.select(sa.func.min(Session.starts_at),
                                                        sa.func.max(Session.starts_at)))).one()
     if first is None:
         return []
-    return list(range(last.year + 1 if last.month == 12 else last.year, first.year - 1, -1))
+    tz = ZoneInfo(zone)
+    return list(range(last.astimezone(tz).year, first.astimezone(tz).year - 1, -1))
 
 
 def session_page(session_id: int) -> Session | None:

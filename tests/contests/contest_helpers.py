@@ -50,7 +50,7 @@ def contest_app():
     """
     from civic import create_app
     from tests import conftest
-    os.environ["ORTAQ_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="ortaq-contests-")
+    os.environ["ORTAQ_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="ortaq-contests-", dir=conftest._TMP)
     application = create_app(conftest.base_config())
     conftest._ensure_schema(application)
     return application

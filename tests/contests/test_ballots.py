@@ -21,7 +21,7 @@ from civic.extensions import db
 from tests.contests.contest_helpers import (
     app, audit_rows, ballots_of, contest_app, count, english, fresh_request_globals, login, make_person, make_staff,
     make_world,
-    registered_iin, text,
+    registered_iin, tags, text,
 )
 from tests.factories import invalid_iin, make_territory, valid_iin
 
@@ -460,3 +460,23 @@ def test_the_knapsack_counter_shows_tenge_left(app, client):
     over = text(client.post(world.url("/ballot/count"), data={"project": ids(world, 0, 1)}))
     assert "left to spend: -500,000\u00a0₸" in over
     assert "The chosen projects cost more than the 4 500 000 ₸ you may spend." in over
+
+
+def test_with_csrf_protection_on_the_ballot_form_carries_its_token(make_app):
+    application = make_app(WTF_CSRF_ENABLED=True)
+    with application.app_context():
+        world = make_world(Phase.VOTING)
+        client = application.test_client()
+        login(client, world.residents[0].user)
+        page = client.get(world.url("/ballot")).get_data(as_text=True)
+        token = [attrs["value"] for tag, attrs in tags(page) if tag == "input" and attrs.get("name") == "csrf_token"]
+        assert token                           # the ballot form (and the others on the page) carry it
+        project = str(world.projects[0].id)
+        assert client.post(world.url("/ballot"), data={"project": [project]}).status_code == 400
+        assert client.post(world.url("/ballot/count"), data={"project": [project]}).status_code == 400
+        assert count(Ballot) == 0
+        counter = client.post(world.url("/ballot/count"), data={"project": [project], "csrf_token": token[0]})
+        assert counter.status_code == 200
+        response = client.post(world.url("/ballot"), data={"project": [project], "csrf_token": token[0]})
+        assert response.status_code == 303
+        assert count(Ballot) == 1

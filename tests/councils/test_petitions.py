@@ -146,6 +146,7 @@ def test_concurrent_double_signing_by_one_resident_gives_one_signature(app):
     petition = _petition(world, _resident(world))
     neighbour = _resident(world, surname="Асығыс")
     db.session.commit()
+    url, neighbour_id = f"/petitions/{petition.id}/sign", neighbour.id
     clients = [app.test_client() for _ in range(8)]
     for c in clients:
         login(c, neighbour)
@@ -155,23 +156,22 @@ def test_concurrent_double_signing_by_one_resident_gives_one_signature(app):
     def sign(c):
         try:
             barrier.wait(timeout=10)
-            response = c.post(f"/petitions/{petition.id}/sign")
+            response = c.post(url)
             statuses.append((response.status_code, response.get_data(as_text=True)))
         except Exception as error:  # noqa: BLE001
-            import traceback
-            errors.append(traceback.format_exc())
+            errors.append(error)
 
     threads = [threading.Thread(target=sign, args=(c,)) for c in clients]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=60)
-    assert not errors, errors[0] if errors else ''
+    assert not errors, errors
     codes = sorted(code for code, _body in statuses)
     assert codes == [303] + [422] * 7, codes
     assert all("You have already signed this petition." in body for code, body in statuses if code == 422)
     assert count(PetitionSignature, PetitionSignature.petition_id == petition.id,
-                 PetitionSignature.user_id == neighbour.id) == 1
+                 PetitionSignature.user_id == neighbour_id) == 1
 
 
 def test_at_the_threshold_the_petition_goes_to_the_akim_with_a_due_date__001_app2_s5(app, client):
@@ -247,3 +247,17 @@ def test_a_territorial_council_takes_no_petitions(app, client):
     login(client, _resident(world))
     assert client.get(f"/bodies/{world.body.slug}/petitions/new").status_code == 404
     assert "Start a petition" not in text(client.get(f"/bodies/{world.body.slug}/petitions"))
+
+
+def test_the_akims_three_working_days_count_from_the_local_day_of_submission__001_app2_s5(app):
+    """Submitted at 01:30 in Almaty is still the previous day in UTC; the local day counts."""
+    from datetime import datetime, timezone
+    world = make_world(population=100, members=2)
+    petition = _petition(world, _resident(world))
+    local_day = local_today() + timedelta(days=40)
+    while local_day.weekday() != 0:       # a Monday, so the UTC date (Sunday) differs in working days
+        local_day += timedelta(days=1)
+    petition.submitted_at = datetime.combine(local_day, datetime.min.time().replace(hour=1, minute=30),
+                                             tzinfo=ZONE).astimezone(timezone.utc)
+    assert petition.submitted_at.date() == local_day - timedelta(days=1)
+    assert petition_service.akim_due(petition) == add_working_days(local_day, 3)

@@ -15,7 +15,7 @@ from civic.councils.record_models import Decision
 from civic.councils.rules import BodyKind
 from civic.extensions import db
 from tests.councils.public_helpers import (  # noqa: F401 - fixture
-    PDF_BYTES, count_queries, fresh_request_globals, future, held_session, html_of, make_body, make_world,
+    PDF_BYTES, count_queries, fresh_request_globals, held_session, html_of, make_body, make_world,
     move_to_past, new_session,
 )
 
@@ -74,7 +74,11 @@ def test_drafts_are_hidden_from_the_public_but_shown_to_staff(client, auth, worl
     assert "Жасырын орын" not in html_of(client.get(f"/bodies/{body.slug}"))
     assert f"council-session-{draft.id}@" not in client.get("/sessions.ics").get_data(as_text=True)
     assert all(s["id"] != draft.id for s in client.get("/sessions.json").get_json()["sessions"])
+    public = new_session(world, body, days=31)
+    db.session.commit()
+    assert f"/sessions/{public.id}/manage" not in html_of(client.get(f"/sessions/{public.id}"))   # no staff link
     _login(auth, world.staff)
+    assert f"/sessions/{public.id}/manage" in html_of(client.get(f"/sessions/{public.id}"))
     assert client.get(f"/sessions/{draft.id}").status_code == 200
     assert client.get(f"/materials/{material.id}").status_code == 200
     assert "Жасырын орын" in html_of(client.get(f"/bodies/{body.slug}"))

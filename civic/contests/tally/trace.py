@@ -112,10 +112,6 @@ def run_traced(prep: Prepared, x_num: int, x_den: int = 1) -> tuple[list[int], i
             if r == 0:
                 note(-need, D, poor_s, E)    # supporters' total budget below the cost
                 continue
-            for b, s, g in active:           # every supporter group keeps its side of the payment
-                c = g.counts[j]
-                if c:
-                    note(r * b - need, r * D, r * s + poor_s, r * E)
             keep.append(j)
             den = r * cost[j]
             vn, vd, sn, sd = need, den * D, -poor_s, den * E
@@ -133,6 +129,9 @@ def run_traced(prep: Prepared, x_num: int, x_den: int = 1) -> tuple[list[int], i
             vn, vd, sn, sd = prev[j]
             note(vn * wd - wn * vd, vd * wd, sn * wsd - wsn * sd, sd * wsd)
         need, r, poor_s = best
+        for b, s, g in active:               # every group of the winner's supporters keeps its side
+            if g.counts[best_j]:
+                note(r * b - need, r * D, r * s + poor_s, r * E)
         kd = r // gcd(need, r)
         ke = r // gcd(poor_s, r)
         if kd > 1 or ke > 1:
