@@ -185,8 +185,9 @@ def test_snippets_are_escaped(world, client):
                                 items=[("<script>alert(1)</script> жайылым", "Маман", "Бекіту")])
     db.session.commit()
     page = client.get("/protocols?q=жайылым").get_data(as_text=True)
-    assert "<script>alert(1)</script>" not in page
-    assert "&lt;script&gt;" in page
+    assert "<script>alert(1)</script>" not in page and "<mark>" in page
+    marked = archive.highlight(f"<b>x</b> {archive.MARK_START}жайылым{archive.MARK_END} & y")
+    assert str(marked) == "&lt;b&gt;x&lt;/b&gt; <mark>жайылым</mark> &amp; y"
 
 
 def test_results_are_paginated(world, client):
