@@ -42,6 +42,10 @@ def build(staff, chair_user, secretary_user, akim_user, territory) -> None:
     pasture = sessions.add_item(staff, held, title="Жайылымдарды пайдалану қағидалары туралы", rapporteur="Әкім аппаратының бас маманы")
     lights = sessions.add_item(staff, held, title="Көше жарығын жөндеу туралы", rapporteur="Әкім аппаратының маманы")
     sessions.announce(staff, held)
+    # Date the session six weeks back before it runs, so its record and protocol carry that date.
+    past = today - timedelta(days=42)
+    held.starts_at = _at(past, 15)
+    held.announced_at = held.materials_at = _at(past - timedelta(days=12), 10)
     for member in members[:8]:
         running.register(staff, held, member)
     running.add_participant(staff, held, full_name="Жұмабаев Асқар Ерланұлы", organisation="Ауылдық округ әкімі",
@@ -64,10 +68,9 @@ def build(staff, chair_user, secretary_user, akim_user, territory) -> None:
     protocols.sign(chair_user, protocol, digest)
     protocols.sign(secretary_user, protocol, digest)
     protocols.publish(staff, protocol)
-    past = today - timedelta(days=42)
-    held.starts_at = _at(past, 15)
-    held.announced_at = _at(past - timedelta(days=12), 10)
     held.opened_at, held.closed_at = _at(past, 15), _at(past, 17)
+    for row in held.attendance:
+        row.registered_at = _at(past, 14)
     protocol.sent_to_akim_at = protocol.published_at = _at(past + timedelta(days=1), 11)
     made = db.session.scalars(db.select(Decision).where(Decision.session_id == held.id).order_by(Decision.id)).all()
     decisions.assign(staff, made[0], executor="Әкім аппараты, жер қатынастары маманы", due_on=today + timedelta(days=30))

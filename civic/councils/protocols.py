@@ -192,7 +192,8 @@ def correct(actor, protocol: Protocol, *, text: str, reason: str) -> Protocol:
     protocol.state = "superseded"
     new = Protocol(session_id=protocol.session_id, session=protocol.session, version=protocol.version + 1,
                    text=text.replace("\r\n", "\n"), correction_reason=reason.strip())
-    protocol.session.state = SessionState.HELD
+    if protocol.session.state != SessionState.PUBLISHED:
+        protocol.session.state = SessionState.HELD   # the published version stays public meanwhile
     db.session.add(new)
     db.session.flush()
     audit.record("protocol.corrected", actor=actor, obj=new, previous=protocol.id, reason=reason.strip())

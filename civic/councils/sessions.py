@@ -130,7 +130,7 @@ def announce(actor, session: Session) -> Session:
     if session.starts_at <= utcnow():
         raise DomainError(_l("A session in the past cannot be announced."))
     session.state = SessionState.ANNOUNCED
-    session.announced_at = utcnow()
+    session.announced_at = session.updated_at = utcnow()
     if any(item.materials for item in session.items):
         session.materials_at = session.announced_at
     audit.record("session.announced", actor=actor, obj=session, starts_at=session.starts_at.isoformat())

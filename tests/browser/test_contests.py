@@ -189,10 +189,23 @@ def nt(server, singular: str, plural: str, num: int) -> str:
             return ngettext(singular, plural, num)
 
 
+def settled(page, js: bool) -> None:
+    """With JS: wait until htmx has finished its swap *and* processed the new content.
+
+    New content is in the page (so ``expect`` sees it) a moment before htmx binds it
+    (boosted links and forms, hx-post, triggers); acting in between would fall back to
+    a plain page load or lose an event. Call it after the awaited result of a swap,
+    before the next click or tick.
+    """
+    if js:
+        page.wait_for_function("() => window.htmx !== undefined && document.querySelector("
+                               "'.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added') === null")
+
+
 def mark_page(page, js: bool) -> None:
     """With JS: a marker that survives htmx swaps but not a full page load."""
     if js:
-        page.wait_for_function("() => window.htmx !== undefined")
+        settled(page, js)
         page.evaluate("() => { window.__ortaqNoReload = true; }")
 
 
@@ -207,7 +220,7 @@ def url_re(server, path: str, tail: str = "$") -> re.Pattern:
     return re.compile("^" + re.escape(server(path)) + tail)
 
 
-def sign_in(page, server, email: str, path: str) -> None:
+def sign_in(page, server, email: str, path: str, js: bool = True) -> None:
     """Sign in through the real form and land on ``path``."""
     page.goto(server("/account/login?next=" + quote(path, safe="")))
     page.locator("#email").fill(email)
@@ -216,6 +229,7 @@ def sign_in(page, server, email: str, path: str) -> None:
     page.wait_for_url(url_re(server, path))
     nav = page.get_by_role("navigation", name=server.t(LANG, "Main navigation"))
     expect(nav.get_by_role("button", name=server.t(LANG, "Sign out"), exact=True)).to_be_visible()
+    settled(page, js)
 
 
 def posting(page, path: str):
@@ -255,13 +269,14 @@ def test_resident_proposes_a_project_with_a_photo(new_page, ortaq_server, seed, 
     t = _t(ortaq_server)
     contest = seed("proposals")
     page = new_page(js=js)
-    sign_in(page, ortaq_server, contest.author_email, contest.path())
+    sign_in(page, ortaq_server, contest.author_email, contest.path(), js)
     expect(page.get_by_role("heading", level=1)).to_have_text(contest.title)
     mark_page(page, js)
 
     page.get_by_role("main").get_by_role("link", name=t("Propose a project"), exact=True).click()
     page.wait_for_url(url_re(ortaq_server, contest.path("/propose")))
     expect(page.get_by_role("heading", level=1)).to_have_text(t("Propose a project"))
+    settled(page, js)
 
     title = "Мектеп жанындағы ойын алаңы"
     page.locator("#title").fill(title)
@@ -301,7 +316,7 @@ def test_bad_cost_is_shown_next_to_the_field_and_the_typed_values_stay(new_page,
     t = _t(ortaq_server)
     contest = seed("proposals")
     page = new_page(js=js)
-    sign_in(page, ortaq_server, contest.author_email, contest.path("/propose"))
+    sign_in(page, ortaq_server, contest.author_email, contest.path("/propose"), js)
     expect(page.get_by_role("heading", level=1)).to_have_text(t("Propose a project"))
     mark_page(page, js)
 
@@ -330,6 +345,7 @@ def test_bad_cost_is_shown_next_to_the_field_and_the_typed_values_stay(new_page,
         expect(page.locator("#address")).to_have_value("Жібек жолы көшесі")
         expect(page.locator("#title")).not_to_have_attribute("aria-invalid", "true")
         expect(page).to_have_url(url_re(ortaq_server, contest.path("/propose")))
+        settled(page, js)
     assert_not_reloaded(page, js)
     assert projects_stored(seed, contest) == 0
 
@@ -341,7 +357,7 @@ def test_voting_with_the_counter_and_the_receipt(new_page, ortaq_server, seed, j
     contest = seed("voting")
     first, second, third, _fourth = contest.project_ids
     page = new_page(js=js)
-    sign_in(page, ortaq_server, contest.voters[0], contest.path())
+    sign_in(page, ortaq_server, contest.voters[0], contest.path(), js)
     expect(page.get_by_role("heading", level=1)).to_have_text(contest.title)
     expect(page.get_by_role("main")).to_contain_text(nt(ortaq_server, "%(num)d ballot cast so far.",
                                                         "%(num)d ballots cast so far.", 0))
@@ -353,6 +369,7 @@ def test_voting_with_the_counter_and_the_receipt(new_page, ortaq_server, seed, j
     for title in contest.project_titles:
         expect(page.locator(".ballot-list")).to_contain_text(title)
     expect(counter(page)).to_contain_text(t("Chosen: %(n)d of %(k)d", n=0, k=2))
+    settled(page, js)
     too_many = t("You may choose at most %(n)d projects.", n=2)
     cast = page.get_by_role("button", name=t("Cast my ballot"), exact=True)
 
@@ -389,6 +406,7 @@ def test_voting_with_the_counter_and_the_receipt(new_page, ortaq_server, seed, j
     expect(page).to_have_url(url_re(ortaq_server, contest.path("/ballot")))
     assert ballots_stored(seed, contest) == 0
 
+    settled(page, js)
     box(page, third).uncheck()
     if js:
         expect(counter(page)).to_contain_text(t("Chosen: %(n)d of %(k)d", n=2, k=2))
@@ -405,10 +423,13 @@ def test_voting_with_the_counter_and_the_receipt(new_page, ortaq_server, seed, j
     assert_not_reloaded(page, js)
     assert ballots_stored(seed, contest) == 1
     assert chosen_projects(seed, contest) == sorted([first, second])
+    settled(page, js)
 
     # The receipt check says the ballot is counted, without showing the choice.
     page.get_by_role("main").get_by_role("link", name=t("Check a ballot receipt"), exact=True).click()
     page.wait_for_url(url_re(ortaq_server, "/contests/receipt"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Check a ballot receipt"))
+    settled(page, js)
     page.locator("#code").fill(code.lower())
     page.get_by_role("main").get_by_role("button", name=t("Check"), exact=True).click()
     page.wait_for_url(url_re(ortaq_server, "/contests/receipt?code=", ""))
@@ -419,6 +440,7 @@ def test_voting_with_the_counter_and_the_receipt(new_page, ortaq_server, seed, j
     for title in contest.project_titles:
         expect(page.get_by_role("main")).not_to_contain_text(title)
     # A code that was never given out is not found.
+    settled(page, js)
     page.locator("#code").fill("ABCD-EFGH-JKLM")
     page.get_by_role("main").get_by_role("button", name=t("Check"), exact=True).click()
     expect(page.get_by_role("main").get_by_role("status").locator(".flash-error")).to_have_text(
@@ -451,13 +473,14 @@ def test_staff_enter_a_paper_ballot_once_per_person(new_page, ortaq_server, seed
     iin = contest.register_iins[0]
     cast_so_far = lambda n: nt(ortaq_server, "%(num)d ballot cast so far.", "%(num)d ballots cast so far.", n)  # noqa: E731
     page = new_page(js=js)
-    sign_in(page, ortaq_server, contest.staff_email, contest.path())
+    sign_in(page, ortaq_server, contest.staff_email, contest.path(), js)
     mark_page(page, js)
     page.get_by_role("main").get_by_role("link", name=t("Enter paper ballots"), exact=True).click()
     page.wait_for_url(url_re(ortaq_server, contest.path("/paper")))
     expect(page.get_by_role("heading", level=1)).to_have_text(t("Paper ballots"))
     main = page.get_by_role("main")
     expect(main).to_contain_text(cast_so_far(0))
+    settled(page, js)
     submit = page.get_by_role("button", name=t("Enter the ballot"), exact=True)
 
     page.locator("#iin").fill(iin)
@@ -474,6 +497,7 @@ def test_staff_enter_a_paper_ballot_once_per_person(new_page, ortaq_server, seed
     expect(page.locator("#iin")).to_have_value("")
     expect(box(page, first)).not_to_be_checked()
     assert ballots_stored(seed, contest) == 1
+    settled(page, js)
 
     # The same person again: refused with a clear message, nothing more stored.
     page.locator("#iin").fill(iin)
@@ -505,7 +529,7 @@ def test_staff_close_the_vote_and_the_results_are_published(new_page, ortaq_serv
     p1, p2, p3, p4 = contest.project_ids
     titles = contest.project_titles
     page = new_page(js=js)
-    sign_in(page, ortaq_server, contest.staff_email, contest.path())
+    sign_in(page, ortaq_server, contest.staff_email, contest.path(), js)
     mark_page(page, js)
 
     staff = page.get_by_role("region", name=t("For akimat staff"))
@@ -518,6 +542,7 @@ def test_staff_close_the_vote_and_the_results_are_published(new_page, ortaq_serv
         t("The contest is now in the phase: %(phase)s.", phase=t("Results")))
     expect(page.locator(".timeline li[aria-current=step]")).to_contain_text(t("Results"))
     expect(page).to_have_url(url_re(ortaq_server, contest.path()))
+    settled(page, js)
     page.get_by_role("main").get_by_role("link", name=t("See the results"), exact=True).click()
     page.wait_for_url(url_re(ortaq_server, contest.path("/results")))
     assert_not_reloaded(page, js)
@@ -606,19 +631,23 @@ def test_axe_contest_and_ballot_pages(axe_page, ortaq_server, seed):
     expect(page.get_by_role("heading", level=1)).to_have_text(contest.title)
     expect(page.locator("#projects .card")).to_have_count(4)
     expect(page.locator("#projects .card img")).to_have_count(4)
+    settled(page, True)
     assert_accessible(page, "the contest page in the voting phase")
 
     page.get_by_role("main").get_by_role("link", name=t("Vote"), exact=True).click()
     page.wait_for_url(url_re(ortaq_server, contest.path("/ballot")))
     expect(page.get_by_role("heading", level=1)).to_have_text(t("Ballot"))
     expect(page.locator(".ballot-item img")).to_have_count(4)
+    settled(page, True)
     assert_accessible(page, "the ballot page")
     for pid in contest.project_ids[:3]:
         box(page, pid).check()
     expect(counter(page).locator(".error")).to_have_text(t("You may choose at most %(n)d projects.", n=2))
+    settled(page, True)
     assert_accessible(page, "the ballot page with the over-the-limit warning")
     page.get_by_role("button", name=t("Cast my ballot"), exact=True).click()
     expect(page.get_by_role("main").get_by_role("alert")).to_be_visible()
+    settled(page, True)
     assert_accessible(page, "the ballot page with a refused ballot")
 
 
@@ -629,12 +658,14 @@ def test_axe_results_and_project_pages(axe_page, ortaq_server, seed):
     page.goto(ortaq_server(contest.path("/results")))
     expect(page.get_by_role("heading", level=1)).to_have_text(t("Results"))
     expect(page.locator("figure.chart svg")).to_be_visible()
+    settled(page, True)
     assert_accessible(page, "the results page")
 
     page.get_by_role("main").locator("table").get_by_role("link", name=contest.project_titles[0], exact=True).click()
     page.wait_for_url(url_re(ortaq_server, contest.path(f"/p/{contest.project_ids[0]}")))
     expect(page.get_by_role("heading", level=1)).to_have_text(contest.project_titles[0])
     expect(page.locator(".photo-list img")).to_have_count(1)
+    settled(page, True)
     assert_accessible(page, "the project page of a funded project")
 
 
@@ -644,9 +675,11 @@ def test_axe_propose_form_clean_and_with_errors(axe_page, ortaq_server, seed):
     page = axe_page()
     sign_in(page, ortaq_server, contest.author_email, contest.path("/propose"))
     expect(page.get_by_role("heading", level=1)).to_have_text(t("Propose a project"))
+    settled(page, True)
     assert_accessible(page, "the propose form")
     page.locator("#estimated_cost").fill("12,5")
     page.get_by_role("main").locator("form button[type=submit]").click()
     expect(page.locator("#estimated_cost-error")).to_be_visible()
     expect(page.locator("#title-error")).to_be_visible()
+    settled(page, True)
     assert_accessible(page, "the propose form with errors")

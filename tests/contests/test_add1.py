@@ -1,0 +1,109 @@
+"""The fast Add1 completion against Add1 by its definition: MES rerun at every grid step.
+
+The reference below uses only the plain MES run of the engine, at x0 = B/n and then at
+floor(B/n) + 1, + 2, ..., stopping at the first outcome over budget (keeping the previous one)
+or at the first outcome that funds every candidate.
+"""
+from __future__ import annotations
+
+import os
+from fractions import Fraction
+
+import pytest
+
+try:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+except ImportError:
+    if os.environ.get("CI", "").lower() == "true":
+        raise
+    pytest.skip("hypothesis is needed (pip install -e '.[test]')", allow_module_level=True)
+
+from civic.contests.tally import Election, tally
+from civic.contests.tally.completion import add1, add1_naive
+from civic.contests.tally.greedy import screen
+from civic.contests.tally.mes import Prepared, run
+
+
+def naive_add1(e: Election, min_support_pct: int = 0):
+    _votes, excluded = screen(e, min_support_pct)
+    prep = Prepared(e, [pid for pid in e.projects if pid not in excluded])
+
+    def mes(x: Fraction):
+        return prep.free + [prep.ids[j] for j in run(prep, x.numerator, x.denominator)]
+
+    def cost(chosen):
+        return sum(e.projects[pid] for pid in chosen)
+
+    x = Fraction(e.budget, e.n_voters) if e.n_voters else Fraction(0)
+    chosen, runs = mes(x), 1
+    everything = len(prep.free) + len(prep.ids)
+    step = int(x)
+    while len(chosen) < everything:
+        step += 1
+        new = mes(Fraction(step))
+        runs += 1
+        if cost(new) > e.budget:
+            break
+        x, chosen = Fraction(step), new
+    return tuple(chosen), x, runs
+
+
+@st.composite
+def elections(draw, max_cost, max_voters, max_projects=6):
+    m = draw(st.integers(min_value=1, max_value=max_projects))
+    ids = [f"p{i}" for i in range(m)]
+    costs = {pid: draw(st.integers(min_value=1, max_value=max_cost)) for pid in ids}
+    # Popular and unpopular projects, so that the winner order changes as budgets grow.
+    weights = [draw(st.integers(min_value=1, max_value=9)) for _ in ids]
+    n = draw(st.integers(min_value=0, max_value=max_voters))
+    ballots = []
+    for _ in range(n):
+        mask = draw(st.lists(st.integers(min_value=0, max_value=9), min_size=m, max_size=m))
+        ballots.append([pid for pid, w, r in zip(ids, weights, mask) if r < w])
+    share = draw(st.integers(min_value=15, max_value=100))
+    return Election.from_ballots(sum(costs.values()) * share // 100, costs, ballots)
+
+
+SMALL = settings(max_examples=250, deadline=None, derandomize=True,
+                 suppress_health_check=[HealthCheck.too_slow])
+
+
+@SMALL
+@given(elections(max_cost=60, max_voters=12))
+def test_add1_equals_mes_at_every_grid_step(e):
+    selected, x, _runs = naive_add1(e)
+    outcome = tally(e, rule="mes", completion="add1")
+    assert outcome.selected == selected
+    assert outcome.mes_voter_budget == x
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(elections(max_cost=3000, max_voters=30, max_projects=7), st.sampled_from([0, 0, 10, 25]))
+def test_add1_equals_mes_at_every_grid_step_on_larger_amounts(e, pct):
+    selected, x, runs = naive_add1(e, pct)
+    outcome = tally(e, rule="mes", completion="add1", min_support_pct=pct)
+    assert outcome.selected == selected
+    assert outcome.mes_voter_budget == x
+    assert outcome.mes_runs <= runs
+
+
+@SMALL
+@given(elections(max_cost=400, max_voters=20))
+def test_traced_and_untraced_add1_agree(e):
+    votes, _ = screen(e)
+    prep = Prepared(e, [pid for pid in e.projects if votes[pid]])
+    fast, plain, naive = add1(prep), add1(prep, trace=False), add1_naive(prep)
+    assert fast.chosen == plain.chosen == naive.chosen
+    assert fast.voter_budget == plain.voter_budget == naive.voter_budget
+    assert fast.stopped_by == plain.stopped_by == naive.stopped_by
+
+
+def test_skipping_grid_steps_saves_runs():
+    # Few voters and big amounts: thousands of grid steps, few outcome changes.
+    e = Election.from_ballots(1_000_000, {"a": 400_000, "b": 350_000, "c": 300_000, "d": 90_000},
+                              [["a"], ["a", "b"], ["b", "c"], ["c"], ["d", "a"], []])
+    selected, x, runs = naive_add1(e)
+    outcome = tally(e, rule="mes", completion="add1")
+    assert (outcome.selected, outcome.mes_voter_budget) == (selected, x)
+    assert runs > 1000 and outcome.mes_runs < 50
