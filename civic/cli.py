@@ -11,6 +11,8 @@ from civic.extensions import db
 
 
 def register_cli(app: Flask) -> None:
+    register_contest_cli(app)
+
     @app.cli.group("civic")
     def civic():
         """Ortaq administration commands."""
@@ -70,3 +72,19 @@ def register_cli(app: Flask) -> None:
         click.echo(f"Audit chain BROKEN at entry {report.first_broken_id}: {report.reason} "
                    f"({report.count} entries before it are intact).", err=True)
         sys.exit(1)
+
+
+def register_contest_cli(app: Flask) -> None:
+    @app.cli.group("contests")
+    def contests():
+        """Project contest commands."""
+
+    @contests.command("tally", context_settings={"ignore_unknown_options": True, "help_option_names": []})
+    @click.argument("args", nargs=-1, type=click.UNPROCESSED)
+    def tally_command(args):
+        """Count a pabulib .pb file: FILE.pb --rule greedy|mes [--completion none|add1|add1-greedy] [--compare].
+
+        Prints the selected project ids, one per line, so anyone can check a published result.
+        """
+        from civic.contests.tally.cli import main
+        sys.exit(main(list(args), prog="flask contests tally"))
