@@ -88,7 +88,7 @@ class ContestForm(Form):
         ("add1", _l("Raise equal shares tenge by tenge (Add1)")),
         ("none", _l("None"))])
     compare_with_greedy = BooleanField(_l("Compare with the outcome by votes and keep the one most voters prefer"))
-    min_support_pct = IntegerField(_l("Minimum support, % of ballots"), default=0,
+    min_support_pct = IntegerField(_l("Minimum support (percent of ballots)"), default=0,
                                    validators=[Optional(), NumberRange(min=0, max=100)])
 
     def funding(self) -> list[tuple]:

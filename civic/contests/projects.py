@@ -167,7 +167,7 @@ def report_progress(actor, project: Project, *, happened_on, status: WorkStatus,
     if not isinstance(money_spent, int) or money_spent < 0:
         raise DomainError(_l("The money spent must be a whole, non-negative number of tenge."), field="money_spent")
     if status == WorkStatus.DONE and progress_pct != 100:
-        raise DomainError(_l("A finished project is 100% done."), field="progress_pct")
+        raise DomainError(_l("A finished project must be 100 percent done."), field="progress_pct")
     if len(photos) > MAX_PHOTOS:
         raise DomainError(_l("A project can have at most %(n)d photos.", n=MAX_PHOTOS), field="photos")
     today = community_today(contest)

@@ -106,7 +106,7 @@ def test_only_for_funded_projects_once_implementation_starts(app, client):
     ({"money_spent": "1 000,50"}, "without kopecks"),
     ({"money_spent": ""}, "This field is required."),
     ({"money_spent": "9" * 25}, "too large"),
-    ({"status": "done", "progress_pct": "90"}, "A finished project is 100% done."),
+    ({"status": "done", "progress_pct": "90"}, "A finished project must be 100 percent done."),
     ({"status": "finished"}, "Not a valid choice"),
     ({"happened_on": (date.today() + timedelta(days=2)).isoformat()}, "cannot be in the future"),
     ({"happened_on": ""}, "This field is required."),

@@ -163,7 +163,7 @@ def test_search_page_highlights_the_match_and_works_without_javascript(client, a
     form = re.search(r'<form[^>]*role="search"[^>]*>', page).group(0)
     assert 'method="get"' in form and 'action="/protocols"' in form
     box = re.search(r'<input type="search"[^>]*>', page).group(0)
-    assert 'hx-trigger="search, keyup delay:300ms changed"' in box
+    assert 'hx-trigger="input changed delay:300ms, search"' in box
     assert 'hx-push-url="true"' in box and 'hx-get="/protocols"' in box and 'name="q"' in box
     assert '<label for="q">' in page
     assert 'aria-live="polite"' in page

@@ -70,6 +70,7 @@ def test_the_public_sees_the_count_never_the_names_or_addresses(app, client):
     world = make_world(population=100, members=2)
     author = _resident(world, surname="Құпиябаев", address="Жасырын көшесі, 7")
     petition = _petition(world, author)
+    client.set_cookie("lang", "en")
     for url in (f"/petitions/{petition.id}", f"/bodies/{world.body.slug}/petitions"):
         page = text(client.get(url))
         assert "1 of 10 signatures" in page

@@ -11,13 +11,18 @@ funded. (pabutools' ``voter_budget_increment`` stops at the first *exhaustive* o
 
 ``add1-greedy`` then funds, by votes, what still fits in the money left.
 
-Speed: a run at ``x`` is traced (:mod:`civic.contests.tally.trace`) to find the next grid value
-at which any decision of that run could change; every grid value before it has the same
-outcome and is skipped. When tracing keeps finding that the very next grid value must be
-computed (large elections, where the winner order changes at almost every step), plain runs are
-used for a while (up to :data:`MAX_PLAIN_STREAK` in a row) since they cost less than traced ones.
-The voter groups and supporter counts, which depend only on the projects chosen so far, are
-cached across runs in the :class:`~civic.contests.tally.mes.Prepared` election.
+Skipping grid values. For a fixed sequence of winners, every voter's budget after every round is
+non-decreasing in ``x`` (a payment only falls when the poorer supporters bring more), so every
+price is non-increasing in ``x``. Hence if the runs at ``x0 < x1`` choose the same projects in
+the same order and, in every round, the winner's price at ``x0`` is below the lowest price bound
+of any other project at ``x1`` (or equal, with the winner first by id), then the winner wins that
+round at every ``x`` in between, projects unaffordable at ``x1`` are unaffordable before it, and
+the run chooses the same projects at every grid value in ``[x0, x1]``. The search gallops: the
+stride doubles after each certified interval and halves when the check fails, down to the next
+grid value, which is then computed as in the definition. The voter groups and supporter counts,
+which depend only on the projects chosen so far, are cached across runs in
+:class:`~civic.contests.tally.mes.Prepared`; :mod:`civic.contests.tally.trace` offers a second,
+exact way to skip (affine extrapolation), kept as an option.
 """
 from __future__ import annotations
 
@@ -26,10 +31,6 @@ from fractions import Fraction
 
 from civic.contests.tally.mes import Prepared, run, voter_share
 from civic.contests.tally.trace import run_traced
-
-#: Longest run of untraced grid steps between two traced ones.
-MAX_PLAIN_STREAK = 8
-
 
 @dataclass(frozen=True)
 class Add1Result:
@@ -44,28 +45,56 @@ def _cost(prep: Prepared, chosen) -> int:
     return sum(cost[j] for j in chosen)
 
 
-def add1(prep: Prepared, trace: bool = True) -> Add1Result:
-    """Add1 (see the module docstring), skipping grid steps whose outcome cannot change."""
+def add1(prep: Prepared, method: str = "gallop") -> Add1Result:
+    """Add1 (see the module docstring); ``method`` is "gallop", "trace" or "every-step"."""
+    if method == "trace":
+        return _add1_traced(prep)
+    if method == "every-step":
+        return add1_naive(prep)
     budget, m = prep.budget, len(prep.ids)
     x = voter_share(prep.election)
-    nxt = None                  # from a traced run: the next grid value that must be computed
-    if trace:
-        chosen, nxt = run_traced(prep, x.numerator, x.denominator)
-    else:
-        chosen = run(prep, x.numerator, x.denominator)
-    runs, streak, plain_left = 1, 0, 0
+    record: list = []
+    chosen = run(prep, x.numerator, x.denominator, record)
+    runs, stride = 1, 1
+    while len(chosen) < m:
+        step = int(x) + stride
+        new_record: list = []
+        new = run(prep, step, 1, new_record)
+        runs += 1
+        if stride > 1:
+            if new == chosen and _certified_ties(chosen, record, new_record):
+                x, record = Fraction(step), new_record
+                stride *= 2
+            else:
+                stride //= 2
+            continue
+        if _cost(prep, new) > budget:
+            return Add1Result(tuple(chosen), x, runs, "over_budget")
+        x, chosen, record = Fraction(step), new, new_record
+        stride = 2
+    return Add1Result(tuple(chosen), x, runs, "all_funded")
+
+
+def _certified_ties(chosen: list[int], low: list, high: list) -> bool:
+    """As :func:`_certified`, with exact ties allowed when the winner comes first by id."""
+    for w, (price, _, _), (_, bound, k) in zip(chosen, low, high):
+        if bound is None:
+            continue
+        left, right = price[0] * bound[1], bound[0] * price[1]
+        if left > right or (left == right and k < w):
+            return False
+    return True
+
+
+def _add1_traced(prep: Prepared) -> Add1Result:
+    """Add1 skipping by affine extrapolation (:mod:`civic.contests.tally.trace`)."""
+    budget, m = prep.budget, len(prep.ids)
+    x = voter_share(prep.election)
+    chosen, nxt = run_traced(prep, x.numerator, x.denominator)
+    runs = 1
     while len(chosen) < m:
         step = nxt if nxt is not None else int(x) + 1
-        if trace and plain_left == 0:
-            new, nxt = run_traced(prep, step, 1)
-            if nxt == step + 1:     # tracing cannot skip anything from here: try plain runs
-                streak = min(2 * streak + 1, MAX_PLAIN_STREAK)
-                plain_left = streak
-            else:
-                streak = 0
-        else:
-            new, nxt = run(prep, step, 1), None
-            plain_left -= 1
+        new, nxt = run_traced(prep, step, 1)
         runs += 1
         if _cost(prep, new) > budget:
             return Add1Result(tuple(chosen), max(x, Fraction(step - 1)), runs, "over_budget")

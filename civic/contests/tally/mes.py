@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from fractions import Fraction
 from itertools import chain, compress, repeat
 from math import gcd
-from operator import add, itemgetter, sub
+from operator import add, itemgetter, mul, sub
 
 from civic.contests.tally.model import Election
 
@@ -140,15 +140,21 @@ class Prepared:
         return parts
 
 
-def run(prep: Prepared, x_num: int, x_den: int = 1) -> list[int]:
-    """One MES run with initial per-voter budget ``x_num / x_den``; the chosen project indices."""
+def run(prep: Prepared, x_num: int, x_den: int = 1, record: list | None = None) -> list[int]:
+    """One MES run with initial per-voter budget ``x_num / x_den``; the chosen project indices.
+
+    With ``record`` (a list), appends for each round ``(price, bound, k)``: the winner's price
+    per unit of utility and the lowest lower bound on the price of any other project still
+    affordable as far as the run knows (``k`` the smallest index attaining it), both as
+    ``(num, den)`` pairs; ``bound`` is None if there was no other project.
+    """
     cost, total, split = prep.cost, prep.total, prep.split
     m = len(cost)
     if x_num <= 0 or not prep.ballot:
         return []
     D = x_den                                   # budgets are integers over the denominator D
-    # Groups of voters with money left, ascending by budget: (budget, counts, group).
-    active = [(x_num, prep.root.counts, prep.root)]
+    # Groups of voters with money left, ascending by budget, as three parallel lists.
+    budgets, counts, groups = [x_num], [prep.root.counts], [prep.root]
     dead = [0] * m                              # supporters whose budget is exhausted
     # Price per unit of utility from the last time each project was priced, as (num, den):
     # a lower bound for its price now. Initially cost / (all supporters * cost).
@@ -157,8 +163,6 @@ def run(prep: Prepared, x_num: int, x_den: int = 1) -> list[int]:
     remaining = [j for j in range(m) if total[j]]
     chosen: list[int] = []
     while remaining:
-        budgets = list(map(_first, active))
-        counts = list(map(_second, active))
         remaining.sort(key=approx.__getitem__)
         best_j = -1
         bn = bd = best_need = best_r = 0
@@ -194,28 +198,57 @@ def run(prep: Prepared, x_num: int, x_den: int = 1) -> list[int]:
             break
         chosen.append(best_j)
         remaining = [j for j in keep if j != best_j]
+        if record is not None:
+            record.append(((bn, bd),) + _lowest(remaining, prev, approx))
         # Pay: the payment p = best_need / best_r per supporter (in units of 1/D).
         k = best_r // gcd(best_need, best_r)
         if k > 1:
             D *= k
-            active = [(b * k, cl, g) for b, cl, g in active]
+            budgets = list(map(mul, budgets, repeat(k)))
         p = best_need * k // best_r
-        moved = []
-        for i in compress(range(len(active)), map(itemgetter(best_j), counts)):
-            b, _cl, g = active[i]
-            sup, other = split(g, best_j)
-            active[i] = (b, other.counts, other) if other is not None else None
-            if b > p:
-                moved.append((b - p, sup.counts, sup))
-            else:
-                dead = list(map(add, dead, sup.counts))
-        if moved:
-            active = [entry for entry in active if entry is not None]
-            active += moved
-            active.sort(key=_first)
-        else:
-            active = [entry for entry in active if entry is not None]
+        budgets, counts, groups, dead = _pay(split, best_j, p, budgets, counts, groups, dead)
     return chosen
+
+
+def _lowest(projects: list[int], prev: list, approx: list[float]):
+    """The lowest exact price bound among projects (and the smallest index attaining it)."""
+    if not projects:
+        return None, -1
+    floor = min(map(approx.__getitem__, projects))
+    best = None
+    best_k = -1
+    for k in projects:
+        if approx[k] <= floor * (1 + 1e-9):    # floats are correctly rounded: exact minima are here
+            pn, pd = prev[k]
+            if best is None or pn * best[1] < best[0] * pd or (pn * best[1] == best[0] * pd and k < best_k):
+                best, best_k = (pn, pd), k
+    return best, best_k
+
+
+def _pay(split, w, p, budgets, counts, groups, dead):
+    """Supporters of w pay p each (or all they have); the lists stay sorted by budget."""
+    new_b, new_c, new_g = [], [], []
+    removed = 0
+    for i in compress(range(len(budgets)), map(itemgetter(w), counts)):
+        b = budgets[i]
+        sup, other = split(groups[i], w)
+        if other is None:
+            budgets[i] = -1                     # sorts first, then cut off
+            removed += 1
+        else:
+            counts[i], groups[i] = other.counts, other
+        if b > p:
+            new_b.append(b - p)
+            new_c.append(sup.counts)
+            new_g.append(sup)
+        else:
+            dead = list(map(add, dead, sup.counts))
+    budgets += new_b
+    counts += new_c
+    groups += new_g
+    order = sorted(range(len(budgets)), key=budgets.__getitem__)[removed:]
+    return (list(map(budgets.__getitem__, order)), list(map(counts.__getitem__, order)),
+            list(map(groups.__getitem__, order)), dead)
 
 
 @contextmanager
