@@ -206,15 +206,35 @@ def propose(slug: str):
     return render_template("contests/project_form.html", form=form, contest=contest, project=None), status
 
 
+def _project_page(contest: Contest, item: Project, status: int = 200, error=None, **forms):
+    """The project page; staff forms that failed are passed in to show their errors."""
+    from civic.core.markup import render_markdown
+    context = {"photo_form": PhotoForm(), "review_form": ReviewForm(final_cost=item.cost),
+               "merge_form": _merge_form(contest, item), "progress_form": ProgressForm()}
+    context.update(forms)
+    return render_template("contests/project.html", contest=contest, project=item,
+                           description=render_markdown(item.description), error=error, **context), status
+
+
+def _attempt(form, action) -> tuple[bool, object]:
+    """Run a service call and commit; a DomainError rolls back and goes to its field, or to the
+    page when it is a rule of the contest that no field shows (returned as the second value)."""
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        if error.field:
+            form.add_error(error)
+            return False, None
+        return False, error.message
+    db.session.commit()
+    return True, None
+
+
 @bp.get("/<slug>/p/<int:project_id>")
 def project(slug: str, project_id: int):
     contest = get_contest(slug)
-    item = get_project(contest, project_id)
-    from civic.core.markup import render_markdown
-    return render_template("contests/project.html", contest=contest, project=item,
-                           description=render_markdown(item.description), photo_form=PhotoForm(),
-                           review_form=ReviewForm(final_cost=item.cost), merge_form=_merge_form(contest, item),
-                           progress_form=ProgressForm())
+    return _project_page(contest, get_project(contest, project_id))
 
 
 @bp.route("/<slug>/p/<int:project_id>/edit", methods=["GET", "POST"])
@@ -271,27 +291,15 @@ def review(slug: str, project_id: int):
     item = get_project(contest, project_id)
     if not contest.can_manage(current_user):
         abort(403)
-    page_error = None
-    form = ReviewForm()
+    form, error = ReviewForm(), None
     if form.validate_on_submit():
-        try:
-            project_service.review(current_user, item, feasible=form.verdict.data == "feasible",
-                                   reason=form.reason.data, final_cost=form.final_cost.data)
-        except DomainError as error:
-            db.session.rollback()
-            if error.field:
-                form.add_error(error)
-            else:   # a rule of the contest, not a field: the form may not even be shown
-                page_error = error.message
-        else:
-            db.session.commit()
+        done, error = _attempt(form, lambda: project_service.review(
+            current_user, item, feasible=form.verdict.data == "feasible", reason=form.reason.data,
+            final_cost=form.final_cost.data))
+        if done:
             flash(_("The review is saved and the author is told by e-mail."), "success")
             return redirect(url_for("contests.project", slug=slug, project_id=item.id), code=303)
-    from civic.core.markup import render_markdown
-    return render_template("contests/project.html", contest=contest, project=item,
-                           description=render_markdown(item.description), photo_form=PhotoForm(),
-                           review_form=form, merge_form=_merge_form(contest, item),
-                           progress_form=ProgressForm(), error=page_error), 422
+    return _project_page(contest, item, 422, error, review_form=form)
 
 
 @bp.post("/<slug>/p/<int:project_id>/merge")
@@ -301,29 +309,20 @@ def merge(slug: str, project_id: int):
     item = get_project(contest, project_id)
     if not contest.can_manage(current_user):
         abort(403)
-    page_error = None
-    form = _merge_form(contest, item)
-    if form.validate_on_submit():
-        into = db.session.get(Project, form.into.data)
-        try:
-            if into is None:
-                raise DomainError(_("Choose another project of the same contest to merge into."), field="into")
-            project_service.merge(current_user, item, into, form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            if error.field:
-                form.add_error(error)
-            else:   # a rule of the contest, not a field: the form may not even be shown
-                page_error = error.message
-        else:
-            db.session.commit()
+    form, error = _merge_form(contest, item), None
+    into = db.session.get(Project, form.into.data) if form.validate_on_submit() else None
+
+    def merge_into():
+        if into is None:
+            raise DomainError(_("Choose another project of the same contest to merge into."), field="into")
+        project_service.merge(current_user, item, into, form.reason.data)
+
+    if request.method == "POST" and not form.errors:
+        done, error = _attempt(form, merge_into)
+        if done:
             flash(_("The projects are merged."), "success")
             return redirect(url_for("contests.project", slug=slug, project_id=into.id), code=303)
-    from civic.core.markup import render_markdown
-    return render_template("contests/project.html", contest=contest, project=item,
-                           description=render_markdown(item.description), photo_form=PhotoForm(),
-                           review_form=ReviewForm(), merge_form=form, progress_form=ProgressForm(),
-                           error=page_error), 422
+    return _project_page(contest, item, 422, error, merge_form=form)
 
 
 @bp.post("/<slug>/p/<int:project_id>/progress")
@@ -333,30 +332,17 @@ def progress(slug: str, project_id: int):
     item = get_project(contest, project_id)
     if not contest.can_manage(current_user):
         abort(403)
-    page_error = None
-    form = ProgressForm()
+    form, error = ProgressForm(), None
     if form.validate_on_submit():
         photos = [form.photo.data.read()] if form.photo.data and getattr(form.photo.data, "filename", "") else []
-        try:
-            project_service.report_progress(
-                current_user, item, happened_on=form.happened_on.data, status=WorkStatus(form.status.data),
-                progress_pct=form.progress_pct.data, money_spent=form.money_spent.data, text=form.text.data or "",
-                photos=photos)
-        except DomainError as error:
-            db.session.rollback()
-            if error.field:
-                form.add_error(error)
-            else:   # a rule of the contest, not a field: the form may not even be shown
-                page_error = error.message
-        else:
-            db.session.commit()
+        done, error = _attempt(form, lambda: project_service.report_progress(
+            current_user, item, happened_on=form.happened_on.data, status=WorkStatus(form.status.data),
+            progress_pct=form.progress_pct.data, money_spent=form.money_spent.data, text=form.text.data or "",
+            photos=photos))
+        if done:
             flash(_("The progress report is published."), "success")
             return redirect(url_for("contests.project", slug=slug, project_id=item.id), code=303)
-    from civic.core.markup import render_markdown
-    return render_template("contests/project.html", contest=contest, project=item,
-                           description=render_markdown(item.description), photo_form=PhotoForm(),
-                           review_form=ReviewForm(), merge_form=_merge_form(contest, item),
-                           progress_form=form, error=page_error), 422
+    return _project_page(contest, item, 422, error, progress_form=form)
 
 
 @bp.get("/<slug>/implementation")
