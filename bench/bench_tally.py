@@ -4,8 +4,8 @@
 
 Two elections are generated with a fixed seed (so every run times the same input):
 
-* "city-90k": 90,000 approval ballots over 160 projects in 12 districts; ballots of 1-10
-  projects, mostly small and often repeated (popular projects, clustered by district);
+* "city-90k": 90,000 approval ballots over 160 projects; ballots of 1-10 projects, mostly
+  small and often repeated (popular projects, 40 clusters of shared interests);
 * "city-62k": 61,668 ballots over 83 projects; longer ballots, mostly distinct.
 
 Times greedy, MES, MES + Add1 + greedy (and, with ``--pabutools``, pabutools 1.2.3's greedy and
@@ -66,11 +66,11 @@ def synthetic_election(seed: int, n_voters: int, n_projects: int, n_clusters: in
 
 
 def city_90k() -> Election:
-    return synthetic_election(2026, 90_000, 160, 12, [22, 18, 16, 12, 10, 8, 6, 4, 2, 2], 0.35, 0.22)
+    return synthetic_election(2026, 90_000, 160, 40, [22, 18, 16, 12, 10, 8, 6, 4, 2, 2], 0.8, 0.2)
 
 
 def city_62k() -> Election:
-    return synthetic_election(1997, 61_668, 83, 6, [2, 3, 5, 8, 10, 12, 14, 15, 16, 15], 0.45, 0.3)
+    return synthetic_election(1997, 61_668, 83, 30, [2, 3, 5, 8, 10, 12, 14, 15, 16, 15], 0.5, 0.3)
 
 
 def best_of(repeat: int, func):

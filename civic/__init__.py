@@ -123,13 +123,14 @@ def _register_template_helpers(app: Flask) -> None:
 def _register_hooks(app: Flask) -> None:
     from flask_babel import get_locale
 
-    from civic.core.htmx import add_vary
+    from civic.core.htmx import add_vary, keep_address_after_refusal
     from civic.core.security import set_security_headers
 
     @app.after_request
     def finish(response):
         set_security_headers(response)
         add_vary(response)
+        keep_address_after_refusal(response)
         if response.mimetype == "text/html":
             response.headers["Content-Language"] = str(get_locale())
         return response

@@ -21,3 +21,13 @@ def render_page_or_fragment(page: str, fragment: str, status: int = 200, **conte
 def add_vary(response):
     response.vary.add("HX-Request")
     return response
+
+
+def keep_address_after_refusal(response):
+    """A boosted form that is refused (4xx, e.g. 422) shows its page again in place. htmx would
+    push the form's POST-only action into the address bar, and reloading would then answer 405;
+    keep the address of the page instead."""
+    if request.method != "GET" and request.headers.get("HX-Boosted") == "true" \
+            and 400 <= response.status_code < 500:
+        response.headers["HX-Push-Url"] = "false"
+    return response

@@ -55,23 +55,27 @@ def add1(prep: Prepared, method: str = "gallop") -> Add1Result:
     x = voter_share(prep.election)
     record: list = []
     chosen = run(prep, x.numerator, x.denominator, record)
-    runs, stride = 1, 1
+    runs, stride, failed = 1, 1, None     # failed: a grid value the check could not reach
+    last_plain = int(x)                   # where the last grid value was computed one step on
     while len(chosen) < m:
-        step = int(x) + stride
+        base = int(x)
+        step = base + stride if failed is None else (base + failed) // 2
         new_record: list = []
-        new = run(prep, step, 1, new_record)
+        new = run(prep, step, 1, new_record, [price for price, _, _ in record])
         runs += 1
-        if stride > 1:
+        if step > base + 1:                 # a probe: skip to it if the check proves it
             if new == chosen and _certified_ties(chosen, record, new_record):
                 x, record = Fraction(step), new_record
-                stride *= 2
+                if failed is None:
+                    stride *= 2
             else:
-                stride //= 2
+                failed = step
             continue
-        if _cost(prep, new) > budget:
+        if _cost(prep, new) > budget:       # the next grid value, computed as in the definition
             return Add1Result(tuple(chosen), x, runs, "over_budget")
         x, chosen, record = Fraction(step), new, new_record
-        stride = 2
+        # Outcomes tend to change at a steady pace: start the next gallop at half the last gap.
+        stride, failed, last_plain = max(2, (step - last_plain) // 2), None, step
     return Add1Result(tuple(chosen), x, runs, "all_funded")
 
 

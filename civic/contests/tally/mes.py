@@ -140,13 +140,16 @@ class Prepared:
         return parts
 
 
-def run(prep: Prepared, x_num: int, x_den: int = 1, record: list | None = None) -> list[int]:
+def run(prep: Prepared, x_num: int, x_den: int = 1, record: list | None = None,
+        floors: list | None = None) -> list[int]:
     """One MES run with initial per-voter budget ``x_num / x_den``; the chosen project indices.
 
     With ``record`` (a list), appends for each round ``(price, bound, k)``: the winner's price
     per unit of utility and the lowest lower bound on the price of any other project still
     affordable as far as the run knows (``k`` the smallest index attaining it), both as
-    ``(num, den)`` pairs; ``bound`` is None if there was no other project.
+    ``(num, den)`` pairs; ``bound`` is None if there was no other project. With ``floors``
+    (a price per round), a project is only skipped if its bound also exceeds that round's floor,
+    so that the recorded bounds are as high as the floors need.
     """
     cost, total, split = prep.cost, prep.total, prep.split
     m = len(cost)
@@ -162,15 +165,18 @@ def run(prep: Prepared, x_num: int, x_den: int = 1, record: list | None = None) 
     approx = [1 / total[j] if total[j] else 0.0 for j in range(m)]
     remaining = [j for j in range(m) if total[j]]
     chosen: list[int] = []
+    fn, fd = 0, 1
     while remaining:
         remaining.sort(key=approx.__getitem__)
         best_j = -1
         bn = bd = best_need = best_r = 0
         keep = []
+        if floors is not None:
+            fn, fd = floors[len(chosen)] if len(chosen) < len(floors) else (0, 1)
         for j in remaining:
             if best_j >= 0:
                 pn, pd = prev[j]
-                if pn * bd > bn * pd:           # its lower bound already loses: skip
+                if pn * bd > bn * pd and pn * fd > fn * pd:   # its lower bound already loses: skip
                     keep.append(j)
                     continue
             r = total[j] - dead[j]
