@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import enum
 
-import sqlalchemy as sa
 from flask_babel import get_locale, lazy_gettext as _l
 
 from civic.core.database import UTCDateTime, utcnow

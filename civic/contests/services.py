@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from civic.communities.services import slugify
 from civic.contests.models import (
-    BallotKind, Category, Contest, FundingKind, FundingSource, Phase, PHASE_ORDER, Project, ProjectStatus,
+    BallotKind, Category, Contest, FundingKind, FundingSource, Phase, PHASE_ORDER, ProjectStatus,
     TallyRule, WorkStatus,
 )
 from civic.core import audit

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import time
 
-import pytest
 import sqlalchemy as sa
 from itsdangerous import TimestampSigner
 

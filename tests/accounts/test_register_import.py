@@ -273,7 +273,7 @@ def test_every_bad_row_is_reported_with_its_line_number_and_nothing_is_imported(
         f"{valid_iin(rng)},{'Ы' * 101},Арман,,",        # 8 surname too long
         f"{valid_iin(rng)},Ахметов,Арман,,{'x' * 301}",  # 9 address too long
         f"{valid_iin(rng)[:11]},Ахметов,Арман,,",       # 10 eleven digits
-        f"12345678901a,Ахметов,Арман,,",               # 11 a letter
+        "12345678901a,Ахметов,Арман,,",               # 11 a letter
         f"{valid_iin(rng)},Мұратов,Талғат,,Абай 7",    # 12 good
     ]
     report = import_register(staff, territory, ("\n".join(lines) + "\n").encode())
