@@ -111,37 +111,42 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pabutools", action="store_true", help="also time pabutools 1.2.3")
     parser.add_argument("--repeat", type=int, default=3, help="best of N (default 3; Add1 once)")
+    parser.add_argument("--no-add1", action="store_true", help="skip the (slow) Add1 completion")
+    parser.add_argument("--only", choices=["city-90k", "city-62k"], help="one election only")
     args = parser.parse_args(argv)
-    rows = []
+    print(f"{'election':<10} {'rule':<18} {'seconds':>9} {'funded':>7} {'cost (tenge)':>16}  note", flush=True)
+
+    def row(name, rule, t, count, total, note=""):
+        total_text = f"{total:,}" if total is not None else ""
+        print(f"{name:<10} {rule:<18} {t:>9.3f} {count:>7} {total_text:>16}  {note}", flush=True)
+
     for name, make in (("city-90k", city_90k), ("city-62k", city_62k)):
+        if args.only and args.only != name:
+            continue
         start = time.perf_counter()
         election = make()
         gen = time.perf_counter() - start
-        distinct = len(election.ballots)
-        print(f"{name}: {election.n_voters} ballots ({distinct} distinct), {len(election.projects)} projects, "
-              f"budget {election.budget:,} tenge; generated in {gen:.2f} s", flush=True)
+        row(name, "(generate)", gen, len(election.projects), election.budget,
+            f"{election.n_voters:,} ballots, {len(election.ballots):,} distinct; cost column: budget")
         t, g = best_of(args.repeat, lambda: tally(election, rule="greedy"))
-        rows.append((name, "greedy", t, len(g.selected), g.total_cost, ""))
+        row(name, "greedy", t, len(g.selected), g.total_cost)
         t, mes = best_of(args.repeat, lambda: tally(election, rule="mes"))
-        rows.append((name, "mes", t, len(mes.selected), mes.total_cost, "1 run"))
-        t, a = best_of(1, lambda: tally(election, rule="mes", completion="add1-greedy"))
-        rows.append((name, "mes+add1-greedy", t, len(a.selected), a.total_cost,
-                     f"{a.mes_runs} runs, x={float(a.mes_voter_budget):,.0f}"))
+        row(name, "mes", t, len(mes.selected), mes.total_cost, "1 run")
+        if not args.no_add1:
+            t, a = best_of(1, lambda: tally(election, rule="mes", completion="add1-greedy"))
+            row(name, "mes+add1-greedy", t, len(a.selected), a.total_cost,
+                f"{a.mes_runs} MES runs; per-voter budget {float(mes.mes_voter_budget):,.1f} -> "
+                f"{float(a.mes_voter_budget):,.0f}")
         if args.pabutools:
             build, greedy_run, mes_run = pabutools_rules(election)
             t, chosen = best_of(1, greedy_run)
             voted = {p for p, v in g.votes.items() if v}
             agree = [p for p in chosen if p in voted] == list(g.selected)
-            rows.append((name, "pabutools greedy", t, len(chosen), None,
-                         f"build {build:.2f} s; {'same' if agree else 'DIFFERENT'}"))
+            row(name, "pabutools greedy", t, len(chosen), None,
+                f"profile built in {build:.2f} s; {'same selection' if agree else 'DIFFERENT'}")
             t, chosen = best_of(1, mes_run)
             agree = chosen == list(mes.selected)
-            rows.append((name, "pabutools mes", t, len(chosen), None, "same" if agree else "DIFFERENT"))
-        print(flush=True)
-    print(f"{'election':<10} {'rule':<18} {'seconds':>9} {'funded':>7} {'cost (tenge)':>16}  note")
-    for name, rule, t, count, total, note in rows:
-        total_text = f"{total:,}" if total is not None else ""
-        print(f"{name:<10} {rule:<18} {t:>9.3f} {count:>7} {total_text:>16}  {note}")
+            row(name, "pabutools mes", t, len(chosen), None, "same selection" if agree else "DIFFERENT")
     return 0
 
 

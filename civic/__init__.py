@@ -7,11 +7,21 @@ from pathlib import Path
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from civic.config import ConfigError, load_config
 from civic.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+MAX_ID = 2**31 - 1   # the largest id a database integer column holds (PostgreSQL integer)
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in URLs: only numbers a database id can be; larger ones are a 404, not a 500
+    (SQLite cannot even bind an integer above 2**63)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -25,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     _init_extensions(app)
+    app.url_map.converters["int"] = IdConverter   # before the routes are added
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_hooks(app)

@@ -1,6 +1,7 @@
 """Contest pages: list, contest, projects, review, phases, implementation."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -357,6 +358,12 @@ def implementation(slug: str):
 @bp.get("/media/<name>")
 def media(name: str):
     if "/" in name or "\\" in name or name.startswith("."):
+        abort(404)
+    # Only the photos of projects: the folder also holds council materials, whose own route
+    # keeps a draft session's documents from the public.
+    photo = db.session.scalar(sa.select(Photo).where(sa.or_(Photo.stored_name == name, Photo.thumb_name == name)))
+    contest = photo.project.contest if photo is not None else None
+    if contest is None or not (contest.is_public() or contest.can_manage(current_user)):
         abort(404)
     response = send_from_directory(upload_dir(), name, max_age=7 * 24 * 3600)
     response.headers["Content-Security-Policy"] = "default-src 'none'"

@@ -69,7 +69,7 @@ def audit_log():
     from civic.core.audit import AuditEntry, verify_chain
     if not user.is_authenticated or not (user.is_admin or getattr(user, "managed_territories")()):
         abort(403)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), 1_000_000)   # a huge offset is a 500 on SQLite
     per_page = 50
     entries = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id.desc())
                                  .offset((page - 1) * per_page).limit(per_page + 1)).all()

@@ -39,6 +39,20 @@ def web_address(form, field):
         raise ValidationError(_l("Enter a full web address that starts with https://."))
 
 
+INVALID_DATE = "Not a valid date value."   # WTForms' own message (and its translations)
+
+
+class SessionDateField(DateField):
+    """The date of a session: years 1900-9998 only. Outside them a local time may have no UTC
+    equivalent (0001-01-01 00:30 in Asia/Almaty), and converting it failed with a 500."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not 1900 <= self.data.year <= 9998:
+            self.data = None
+            raise ValueError(self.gettext(INVALID_DATE))
+
+
 def local_to_utc(day: date | None, moment: time | None, zone_name: str | None) -> datetime | None:
     """A date and time entered in the community's time zone, as an aware UTC datetime."""
     if day is None or moment is None:
@@ -81,7 +95,7 @@ class MemberForm(CouncilForm):
 class SessionForm(CouncilForm):
     aliases = {"starts_at": "day"}
 
-    day = DateField(_l("Date"), validators=[InputRequired(message=REQUIRED)])
+    day = SessionDateField(_l("Date"), validators=[InputRequired(message=REQUIRED)])
     start_time = TimeField(_l("Time"), validators=[InputRequired(message=REQUIRED)])
     place = TrimmedStringField(_l("Place"), validators=[DataRequired(message=REQUIRED), Length(max=300),
                                                         no_control_characters])
@@ -226,7 +240,7 @@ class PetitionDecisionForm(CouncilForm):
                                                   ("refuse", _l("Refuse"))],
                          validators=[InputRequired(message=REQUIRED)])
     text = TextAreaField(_l("Text of the decision, with reasons"), validators=[Length(max=5000)])
-    day = DateField(_l("Date of the session"), validators=[Optional()])
+    day = SessionDateField(_l("Date of the session"), validators=[Optional()])
     start_time = TimeField(_l("Time of the session"), validators=[Optional()])
     place = TrimmedStringField(_l("Place of the session"), validators=[Length(max=300), no_control_characters])
 

@@ -25,7 +25,7 @@ from civic.councils.forms import (
 )
 from civic.councils.models import AgendaItem, Member, MemberRole, Participant, SessionState
 from civic.councils.rules import BodyKind
-from civic.councils.views import bp, get_body_or_404, get_or_404, get_session_or_404
+from civic.councils.views import bp, db_id, get_body_or_404, get_or_404, get_session_or_404
 from civic.core import documents
 from civic.core.database import utcnow
 from civic.core.errors import DomainError, NotAllowed
@@ -530,10 +530,8 @@ def _vote_message(vote) -> str:
 
 
 def _present_member(session, raw) -> Member | None:
-    try:
-        member = db.session.get(Member, int(raw))
-    except (TypeError, ValueError):
-        return None
+    ident = db_id(raw)
+    member = db.session.get(Member, ident) if ident is not None else None
     return member if member is not None and member.body_id == session.body_id else None
 
 
@@ -585,7 +583,7 @@ def remove_item_by_vote(session_id: int):
     session = managed_session(session_id)
     form = RemoveItemVoteForm(prefix="rmitem")
     if form.validate_on_submit():
-        item = db.session.get(AgendaItem, int(form.item.data)) if (form.item.data or "").isdigit() else None
+        item = db.session.get(AgendaItem, db_id(form.item.data)) if db_id(form.item.data) else None
         if item is None or item.session_id != session.id:
             form.item.errors.append(_("Choose an item of this session's agenda."))
         else:
@@ -602,7 +600,7 @@ def _speaker(session, raw: str | None):
     if kind == "m":
         return _present_member(session, ident), None
     if kind == "p":
-        person = db.session.get(Participant, int(ident))
+        person = db.session.get(Participant, db_id(ident)) if db_id(ident) else None
         return None, (person if person is not None and person.session_id == session.id else None)
     return None, None
 

@@ -189,7 +189,8 @@ class Session(db.Model):
         return self.body.can_manage(user)
 
     def is_public(self) -> bool:
-        return self.state != SessionState.DRAFT
+        """Announced at some time: a draft stays private, also when it is called off unannounced."""
+        return self.state != SessionState.DRAFT and self.announced_at is not None
 
 
 class AgendaItem(db.Model):

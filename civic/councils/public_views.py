@@ -78,9 +78,12 @@ def session_list():
 
 @bp.get("/sessions/<int:session_id>", endpoint="session")
 def show_session(session_id: int):
-    if queries.session_page(session_id) is None:     # loads the agenda and the record eagerly
+    # Loads the agenda and the record eagerly. Keep the reference: the identity map holds objects
+    # weakly, so a discarded result is collected and every item's collections load lazily (N+1).
+    loaded = queries.session_page(session_id)
+    if loaded is None:
         abort(404)
-    session = get_session_or_404(session_id)          # drafts only for those who manage the body
+    session = get_session_or_404(session_id)          # the same object; drafts only for those who manage the body
     day = session_service.local_day(session)
     held = session.state in queries.HELD_STATES
     zone = session.body.territory.timezone

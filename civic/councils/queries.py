@@ -72,7 +72,9 @@ def paginate(query, page: int, per_page: int) -> Page:
 
 
 def _public(query):
-    return query.where(Session.state != SessionState.DRAFT)
+    """Sessions the public sees (as Session.is_public): announced, not drafts, also not a draft
+    that was cancelled or postponed before it was ever announced."""
+    return query.where(Session.state != SessionState.DRAFT, Session.announced_at.is_not(None))
 
 
 def _list_options():

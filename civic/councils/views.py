@@ -11,8 +11,19 @@ from civic.extensions import db
 bp = Blueprint("councils", __name__)
 
 
+def db_id(raw) -> int | None:
+    """An id from user input: a positive whole number a database integer holds, else None
+    (a larger number would make the database driver fail: a 500 instead of a 404)."""
+    from civic import MAX_ID
+    try:
+        value = int(str(raw).strip())
+    except (TypeError, ValueError):
+        return None
+    return value if 0 < value <= MAX_ID else None
+
+
 def get_or_404(model, ident):
-    obj = db.session.get(model, ident)
+    obj = db.session.get(model, ident) if db_id(ident) is not None else None
     if obj is None:
         abort(404)
     return obj

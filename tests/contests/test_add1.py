@@ -65,7 +65,7 @@ def elections(draw, max_cost, max_voters, max_projects=6):
     return Election.from_ballots(sum(costs.values()) * share // 100, costs, ballots)
 
 
-SMALL = settings(max_examples=250, deadline=None, derandomize=True,
+SMALL = settings(max_examples=200, deadline=None, derandomize=True,
                  suppress_health_check=[HealthCheck.too_slow])
 
 

@@ -22,7 +22,7 @@ except ImportError:
 
 from civic.contests.tally import Election, tally
 
-SETTINGS = settings(max_examples=250, deadline=None, derandomize=True,
+SETTINGS = settings(max_examples=200, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow])
 
 # Ids whose text order differs from their number order, and letters.

@@ -54,16 +54,21 @@ def add1(prep: Prepared, method: str = "gallop") -> Add1Result:
     budget, m = prep.budget, len(prep.ids)
     x = voter_share(prep.election)
     record: list = []
-    chosen = run(prep, x.numerator, x.denominator, record)
+    chosen, horizon = run_traced(prep, x.numerator, x.denominator, record)
     runs, stride, failed = 1, 1, None     # failed: a grid value the check could not reach
-    last_plain = int(x)                   # where the last grid value was computed one step on
+    last_change = int(x)                  # the last grid value where the outcome changed
     while len(chosen) < m:
+        if horizon is not None and horizon > int(x) + 1:
+            # The traced run proved every grid value before the horizon gives the same outcome;
+            # its record (taken lower down, with the same winners) still serves the checks.
+            x = Fraction(horizon - 1)
+        horizon = None
         base = int(x)
-        step = base + stride if failed is None else (base + failed) // 2
+        step = base + stride if failed is None else max(base + 1, (base + failed) // 2)
         new_record: list = []
-        new = run(prep, step, 1, new_record, [price for price, _, _ in record])
-        runs += 1
         if step > base + 1:                 # a probe: skip to it if the check proves it
+            new = run(prep, step, 1, new_record, [price for price, _, _ in record])
+            runs += 1
             if new == chosen and _certified_ties(chosen, record, new_record):
                 x, record = Fraction(step), new_record
                 if failed is None:
@@ -71,16 +76,26 @@ def add1(prep: Prepared, method: str = "gallop") -> Add1Result:
             else:
                 failed = step
             continue
-        if _cost(prep, new) > budget:       # the next grid value, computed as in the definition
+        new, horizon = run_traced(prep, step, 1, new_record)   # the next grid value, as defined
+        runs += 1
+        if _cost(prep, new) > budget:
             return Add1Result(tuple(chosen), x, runs, "over_budget")
-        x, chosen, record = Fraction(step), new, new_record
-        # Outcomes tend to change at a steady pace: start the next gallop at half the last gap.
-        stride, failed, last_plain = max(2, (step - last_plain) // 2), None, step
+        if new != chosen:
+            # Outcomes change at a roughly steady pace: after a change, start the next gallop
+            # at half the distance from the previous change (1: compute the next value directly).
+            stride, last_change = max(1, (step - last_change) // 2), step
+        else:
+            stride = 2
+        x, chosen, record, failed = Fraction(step), new, new_record, None
     return Add1Result(tuple(chosen), x, runs, "all_funded")
 
 
 def _certified_ties(chosen: list[int], low: list, high: list) -> bool:
-    """As :func:`_certified`, with exact ties allowed when the winner comes first by id."""
+    """Do the records of runs at ``x0 < x1`` with the same winners prove every run in between equal?
+
+    In each round the winner's price at ``x0`` must be below every other project's price bound
+    at ``x1``, or equal to it with the winner first by id (``low``/``high``: :func:`run` records).
+    """
     for w, (price, _, _), (_, bound, k) in zip(chosen, low, high):
         if bound is None:
             continue

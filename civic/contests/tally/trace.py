@@ -65,8 +65,13 @@ class _Horizon:
         return max(first, -(-top // bottom))
 
 
-def run_traced(prep: Prepared, x_num: int, x_den: int = 1) -> tuple[list[int], int | None]:
-    """MES at ``x0 = x_num / x_den``: the chosen project indices and the next grid point to compute."""
+def run_traced(prep: Prepared, x_num: int, x_den: int = 1,
+               record: list | None = None) -> tuple[list[int], int | None]:
+    """MES at ``x0 = x_num / x_den``: the chosen project indices and the next grid point to compute.
+
+    With ``record``, appends each round's winning price as :func:`~civic.contests.tally.mes.run`
+    does (without the bounds of the other projects).
+    """
     cost, total, split = prep.cost, prep.total, prep.split
     m = len(cost)
     horizon = _Horizon()
@@ -125,6 +130,8 @@ def run_traced(prep: Prepared, x_num: int, x_den: int = 1) -> tuple[list[int], i
         chosen.append(best_j)
         remaining = [j for j in keep if j != best_j]
         wn, wd, wsn, wsd = prev[best_j]
+        if record is not None:
+            record.append(((wn, wd), None, -1))
         for j in remaining:                  # the winner beats each other project (or its bound)
             vn, vd, sn, sd = prev[j]
             note(vn * wd - wn * vd, vd * wd, sn * wsd - wsn * sd, sd * wsd)
