@@ -218,7 +218,9 @@ def _search_sqlite(words, page, body, per_page) -> queries.Page:
     fts = sa.table(FTS_TABLE, sa.column("rowid"))
     table = sa.literal_column(FTS_TABLE)
     match = table.op("MATCH")(sqlite_match(words))
-    base = _latest_join(sa.select(fts.c.rowid.label("id")).select_from(fts), fts.c.rowid).where(match)
+    # "+ 0" keeps SQLite from putting the full-text table in the inner loop (it would re-run the
+    # prefix match once per protocol); the match runs once and drives the join.
+    base = _latest_join(sa.select(fts.c.rowid.label("id")).select_from(fts), fts.c.rowid + 0).where(match)
     if body is not None:
         base = base.where(Session.body_id == body.id)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
