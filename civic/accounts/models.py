@@ -57,22 +57,32 @@ class User(UserMixin, db.Model):
             )
         ) > 0
 
+    @property
+    def is_staff_anywhere(self) -> bool:
+        """Admin, or akimat staff of some territory: one query, for the navigation on every page."""
+        return bool(self.is_admin) or db.session.scalar(
+            sa.select(sa.func.count()).select_from(RoleAssignment).where(
+                RoleAssignment.user_id == self.id, RoleAssignment.kind == RoleKind.STAFF)) > 0
+
     def managed_territories(self) -> list[Territory]:
-        """Territories where this person is akimat staff (or all, for an admin)."""
+        """Territories where this person is akimat staff, with everything below them (or all, for
+        an admin). The tree is read in one query and walked in memory."""
+        territories = db.session.scalars(sa.select(Territory).order_by(Territory.id)).all()
         if self.is_admin:
-            return db.session.scalars(sa.select(Territory).order_by(Territory.id)).all()
-        roots = db.session.scalars(
-            sa.select(Territory).join(RoleAssignment, RoleAssignment.territory_id == Territory.id)
-            .where(RoleAssignment.user_id == self.id, RoleAssignment.kind == RoleKind.STAFF)
-        ).all()
-        seen, out, stack = set(), [], list(roots)
-        while stack:
-            t = stack.pop(0)
-            if t.id in seen:
+            return territories
+        root_ids = set(db.session.scalars(sa.select(RoleAssignment.territory_id).where(
+            RoleAssignment.user_id == self.id, RoleAssignment.kind == RoleKind.STAFF)))
+        children: dict[int | None, list[Territory]] = {}
+        for territory in territories:
+            children.setdefault(territory.parent_id, []).append(territory)
+        seen, out, queue = set(), [], [t for t in territories if t.id in root_ids]
+        while queue:
+            territory = queue.pop(0)
+            if territory.id in seen:
                 continue
-            seen.add(t.id)
-            out.append(t)
-            stack.extend(t.children)
+            seen.add(territory.id)
+            out.append(territory)
+            queue.extend(children.get(territory.id, []))
         return out
 
     def residency_in(self, territory: Territory) -> "Residency | None":

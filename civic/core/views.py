@@ -67,7 +67,7 @@ def audit_log():
     from flask_login import current_user as user
 
     from civic.core.audit import AuditEntry, verify_chain
-    if not user.is_authenticated or not (user.is_admin or getattr(user, "managed_territories")()):
+    if not user.is_authenticated or not user.is_staff_anywhere:
         abort(403)
     page = min(max(request.args.get("page", 1, type=int), 1), 1_000_000)   # a huge offset is a 500 on SQLite
     per_page = 50
