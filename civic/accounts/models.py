@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 
 from civic.communities.models import RoleKind, Territory
-from civic.core.database import UTCDateTime, utcnow
+from civic.core.database import UTCDateTime, enum_column_type, utcnow
 from civic.extensions import db
 
 
@@ -115,8 +115,7 @@ class RoleAssignment(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     user_id = db.Column(db.Integer, db.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
     territory_id = db.Column(db.Integer, db.ForeignKey("territory.id", ondelete="CASCADE"), nullable=False, index=True)
-    kind = db.Column(db.Enum(RoleKind, native_enum=False, length=20,
-                             values_callable=lambda e: [m.value for m in e]), nullable=False)
+    kind = db.Column(enum_column_type(RoleKind), nullable=False)
     granted_by_id = db.Column(db.Integer, db.ForeignKey("user.id", ondelete="SET NULL"))
     granted_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
 

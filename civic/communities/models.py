@@ -5,7 +5,7 @@ import enum
 
 from flask_babel import get_locale, lazy_gettext as _l
 
-from civic.core.database import UTCDateTime, utcnow
+from civic.core.database import UTCDateTime, enum_column_type, utcnow
 from civic.extensions import db
 
 
@@ -76,8 +76,7 @@ class Territory(db.Model):
 
     id = db.Column(db.Integer, primary_key=True)
     parent_id = db.Column(db.Integer, db.ForeignKey("territory.id"), index=True)
-    kind = db.Column(db.Enum(TerritoryKind, native_enum=False, length=30,
-                             values_callable=lambda e: [m.value for m in e]), nullable=False)
+    kind = db.Column(enum_column_type(TerritoryKind, length=30), nullable=False)
     slug = db.Column(db.String(80), nullable=False, unique=True)
     name_kk = db.Column(db.String(200), nullable=False)
     name_ru = db.Column(db.String(200), nullable=False)

@@ -6,12 +6,8 @@ import enum
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from civic.core.database import UTCDateTime, utcnow
+from civic.core.database import UTCDateTime, enum_column_type, utcnow
 from civic.extensions import db
-
-
-def _enum(cls, length=20):
-    return db.Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 class Phase(str, enum.Enum):
@@ -147,7 +143,7 @@ class Contest(db.Model):
     title = db.Column(db.String(200), nullable=False)
     description = db.Column(db.Text, nullable=False, default="")
     categories = db.Column(db.String(200), nullable=False, default="")  # comma-separated Category values
-    phase = db.Column(_enum(Phase), nullable=False, default=Phase.DRAFT)
+    phase = db.Column(enum_column_type(Phase), nullable=False, default=Phase.DRAFT)
     # Planned dates shown on the public timeline (local dates of the community).
     proposals_from = db.Column(db.Date, nullable=True)
     proposals_until = db.Column(db.Date, nullable=True)
@@ -156,14 +152,14 @@ class Contest(db.Model):
     voting_until = db.Column(db.Date, nullable=True)
     implementation_until = db.Column(db.Date, nullable=True)
     # Ballot rules (frozen once voting opens).
-    ballot_kind = db.Column(_enum(BallotKind), nullable=False, default=BallotKind.APPROVAL)
+    ballot_kind = db.Column(enum_column_type(BallotKind), nullable=False, default=BallotKind.APPROVAL)
     max_choices = db.Column(db.Integer, nullable=True)       # k, for approval ballots
     cost_cap = db.Column(db.BigInteger, nullable=True)       # knapsack cap, tenge
     min_choices = db.Column(db.Integer, nullable=False, default=1)
     allow_change = db.Column(db.Boolean, nullable=False, default=False)
     min_age = db.Column(db.Integer, nullable=True)
     # Tally rule.
-    tally_rule = db.Column(_enum(TallyRule), nullable=False, default=TallyRule.GREEDY)
+    tally_rule = db.Column(enum_column_type(TallyRule), nullable=False, default=TallyRule.GREEDY)
     completion = db.Column(db.String(20), nullable=False, default="add1-greedy")
     compare_with_greedy = db.Column(db.Boolean, nullable=False, default=False)
     min_support_pct = db.Column(db.Integer, nullable=False, default=0)
@@ -211,7 +207,7 @@ class FundingSource(db.Model):
 
     id = db.Column(db.Integer, primary_key=True)
     contest_id = db.Column(db.Integer, db.ForeignKey("contest.id", ondelete="CASCADE"), nullable=False, index=True)
-    kind = db.Column(_enum(FundingKind), nullable=False)
+    kind = db.Column(enum_column_type(FundingKind), nullable=False)
     amount = db.Column(db.BigInteger, nullable=False)   # integer tenge
     note = db.Column(db.String(300), nullable=False, default="")
 
@@ -227,13 +223,13 @@ class Project(db.Model):
     author_id = db.Column(db.Integer, db.ForeignKey("user.id", ondelete="SET NULL"), nullable=True)
     title = db.Column(db.String(200), nullable=False)
     description = db.Column(db.Text, nullable=False)          # Markdown source
-    category = db.Column(_enum(Category), nullable=False)
+    category = db.Column(enum_column_type(Category), nullable=False)
     address = db.Column(db.String(300), nullable=False)       # where the object is, not a person's address
     latitude = db.Column(db.Float, nullable=True)
     longitude = db.Column(db.Float, nullable=True)
     estimated_cost = db.Column(db.BigInteger, nullable=False)
     final_cost = db.Column(db.BigInteger, nullable=True)
-    status = db.Column(_enum(ProjectStatus), nullable=False, default=ProjectStatus.SUBMITTED)
+    status = db.Column(enum_column_type(ProjectStatus), nullable=False, default=ProjectStatus.SUBMITTED)
     review_reason = db.Column(db.Text, nullable=False, default="")
     reviewed_at = db.Column(UTCDateTime, nullable=True)
     merged_into_id = db.Column(db.Integer, db.ForeignKey("project.id", ondelete="SET NULL"), nullable=True)
@@ -241,7 +237,7 @@ class Project(db.Model):
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     # Implementation (funded projects).
-    work_status = db.Column(_enum(WorkStatus), nullable=True)
+    work_status = db.Column(enum_column_type(WorkStatus), nullable=True)
     progress_pct = db.Column(db.Integer, nullable=False, default=0)
     money_spent = db.Column(db.BigInteger, nullable=False, default=0)
 
@@ -353,7 +349,7 @@ class ImplementationUpdate(db.Model):
     project_id = db.Column(db.Integer, db.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True)
     author_id = db.Column(db.Integer, db.ForeignKey("user.id", ondelete="SET NULL"), nullable=True)
     happened_on = db.Column(db.Date, nullable=False)
-    status = db.Column(_enum(WorkStatus), nullable=False)
+    status = db.Column(enum_column_type(WorkStatus), nullable=False)
     progress_pct = db.Column(db.Integer, nullable=False)
     money_spent = db.Column(db.BigInteger, nullable=False)
     text = db.Column(db.Text, nullable=False, default="")

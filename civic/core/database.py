@@ -74,3 +74,8 @@ def lock_for_update(session, key: int) -> None:
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+
+
+def enum_column_type(cls, length: int = 20) -> sa.Enum:
+    """A Python enum stored by its values as a checked string (same on SQLite and PostgreSQL)."""
+    return sa.Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])

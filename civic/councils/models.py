@@ -8,12 +8,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from civic.councils.rules import DEFAULT_RULES, BodyKind, BodyRules, QuorumBase
-from civic.core.database import UTCDateTime, utcnow
+from civic.core.database import UTCDateTime, enum_column_type, utcnow
 from civic.extensions import db
-
-
-def _enum(cls, length=20):
-    return db.Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 BODY_KIND_LABELS = {
@@ -77,13 +73,13 @@ class Body(db.Model):
 
     id = db.Column(db.Integer, primary_key=True)
     territory_id = db.Column(db.Integer, db.ForeignKey("territory.id"), nullable=False, index=True)
-    kind = db.Column(_enum(BodyKind), nullable=False)
+    kind = db.Column(enum_column_type(BodyKind), nullable=False)
     slug = db.Column(db.String(80), nullable=False, unique=True)
     name = db.Column(db.String(200), nullable=False)
     # Rules (defaults from civic.councils.rules.DEFAULT_RULES for the kind).
     quorum_num = db.Column(db.Integer, nullable=True)
     quorum_den = db.Column(db.Integer, nullable=True)
-    quorum_base = db.Column(_enum(QuorumBase), nullable=False)
+    quorum_base = db.Column(enum_column_type(QuorumBase), nullable=False)
     decision_rule = db.Column(db.String(30), nullable=False)
     chair_breaks_tie = db.Column(db.Boolean, nullable=False)
     notice_days = db.Column(db.Integer, nullable=True)
@@ -138,7 +134,7 @@ class Member(db.Model):
     body_id = db.Column(db.Integer, db.ForeignKey("body.id", ondelete="CASCADE"), nullable=False, index=True)
     user_id = db.Column(db.Integer, db.ForeignKey("user.id", ondelete="SET NULL"), nullable=True)
     full_name = db.Column(db.String(300), nullable=False)
-    role = db.Column(_enum(MemberRole), nullable=False, default=MemberRole.MEMBER)
+    role = db.Column(enum_column_type(MemberRole), nullable=False, default=MemberRole.MEMBER)
     represents = db.Column(db.String(300), nullable=False, default="")  # whom a delegate represents
     term_from = db.Column(db.Date, nullable=True)
     term_until = db.Column(db.Date, nullable=True)
@@ -160,7 +156,7 @@ class Session(db.Model):
     place = db.Column(db.String(300), nullable=False)
     online_link = db.Column(db.String(500), nullable=False, default="")
     is_open = db.Column(db.Boolean, nullable=False, default=True)
-    state = db.Column(_enum(SessionState), nullable=False, default=SessionState.DRAFT)
+    state = db.Column(enum_column_type(SessionState), nullable=False, default=SessionState.DRAFT)
     state_reason = db.Column(db.Text, nullable=False, default="")
     announced_at = db.Column(UTCDateTime, nullable=True)
     materials_at = db.Column(UTCDateTime, nullable=True)
