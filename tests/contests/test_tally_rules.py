@@ -281,7 +281,7 @@ def test_the_engine_is_pure_standard_library():
                     or top in STDLIB, f"{path.name} imports {name}"
 
 
-STDLIB = {"__future__", "argparse", "collections", "contextlib", "csv", "dataclasses", "decimal",
+STDLIB = {"__future__", "argparse", "bisect", "collections", "contextlib", "csv", "dataclasses", "decimal",
           "fractions", "gc", "io", "itertools", "math", "operator", "pathlib", "sys", "types", "typing"}
 
 
