@@ -101,14 +101,14 @@ def add1(prep: Prepared, method: str = "gallop") -> Add1Result:
                     return high
                 last = high
                 return None
-            until = None
+            until, failing = None, []
             if high.chosen == low.chosen:
                 failing = _failing_rounds(prep, low, high)
                 if not failing:                          # every value in between: low's outcome
                     last = Neighbour(high.x, low.chosen, high.record)
                     return None
                 until = failing[-1] + 1
-            middle = compute(Fraction(_split_point(low, high)), low, (high,) + above, until)
+            middle = compute(Fraction(_split_point(low, high, failing)), low, (high,) + above, until)
             stop = cover(low, middle, (high,) + above)
             if stop is not None:
                 return stop
@@ -128,17 +128,21 @@ def add1(prep: Prepared, method: str = "gallop") -> Add1Result:
             stride *= 2
 
 
-def _split_point(low: Neighbour, high: Neighbour) -> int:
+def _split_point(low: Neighbour, high: Neighbour, failing: list[int]) -> int:
     """A grid value strictly between two runs at which to compute next (any one is correct).
 
-    The midpoint, unless the records suggest better, by straight-line interpolation of the
-    prices (a guess in floats, which only decides where to look): where the winners first
-    differ, the point at which the two projects' prices cross; where they are the same but the
-    check failed, the farthest point up to which the check should hold. Near a change of
-    outcome this takes a few runs where halving the interval would take many.
+    The midpoint, unless the records suggest better (a guess in floats, which only decides
+    where to look): where the winners first differ, the point at which the two projects' prices
+    cross by straight-line interpolation, or at which the newcomer's supporters can first
+    afford it; where they are the same but round ``failing[0]`` is not proved, the farthest
+    point up to which comparing the ends should prove it. Near a change of outcome this takes
+    a few runs where halving the interval would take many.
     """
     a, b = int(low.x), int(high.x)
-    guess = _guess(low, high, a, b)
+    if low.chosen == high.chosen:
+        guess = _reach(low, high, failing[0], a, b) if failing else None
+    else:
+        guess = _crossing(low, high, a, b)
     if guess is None:
         return (a + b) // 2
     margin = (b - a) // 8
@@ -150,31 +154,42 @@ def _value(fraction) -> float:
     return num / den if den else float("inf")
 
 
-def _guess(low: Neighbour, high: Neighbour, a: int, b: int) -> int | None:
-    span = b - a
-    for k, (w_low, w_high) in enumerate(zip(low.chosen, high.chosen)):
+def _crossing(low: Neighbour, high: Neighbour, a: int, b: int) -> int | None:
+    """Where the first round that differs changes winner (a guess)."""
+    k = next((k for k, (w_low, w_high) in enumerate(zip(low.chosen, high.chosen)) if w_low != w_high),
+             min(len(low.chosen), len(high.chosen)))
+    if k >= len(high.chosen):
+        return None
+    newcomer = high.chosen[k]
+    if k < len(low.chosen) and low.record[k].bounds[newcomer][1]:
+        # Both affordable at a: where does the newcomer's price fall below the old winner's?
         lo_round, hi_round = low.record[k], high.record[k]
-        if w_low != w_high:
-            # Prices of the two winners at both ends: where does w_high overtake w_low?
-            gap_low = _value(lo_round.bounds[w_high]) - _value(lo_round.price)
-            gap_high = _value(hi_round.bounds[w_low]) - _value(hi_round.price)
-            if gap_low > 0 and gap_high > 0 and gap_low != float("inf"):
-                return a + int(span * gap_low / (gap_low + gap_high))
-            return None
-        if hi_round.bound is None or hi_round.bound_k < 0:
-            continue
-        # Same winner: the check needs the winner's price at a below the others' bounds at b.
-        ceiling = _value(lo_round.price)
-        j = hi_round.bound_k
-        at_b = _value(hi_round.bound)
-        if at_b > ceiling:
-            continue
-        at_a = _value(lo_round.bounds[j])
-        if at_a <= ceiling or at_a == float("inf"):
-            return None
-        # j's bound falls from at_a to at_b over the interval; it meets the ceiling at about:
-        return a + max(1, int(span * (at_a - ceiling) / (at_a - at_b) * 0.9))
+        gap_low = _value(lo_round.bounds[newcomer]) - _value(lo_round.price)
+        gap_high = _value(hi_round.bounds[low.chosen[k]]) - _value(hi_round.price)
+        if gap_low > 0 and gap_high > 0:
+            return a + int((b - a) * gap_low / (gap_low + gap_high))
+        return None
+    # Unaffordable at a: its paying supporters gain at least 1 tenge each per tenge of x.
+    for entry in reversed(low.record[:k + 1]):
+        if newcomer in entry.deficits:
+            num, den, payers = entry.deficits[newcomer]
+            return a + 1 + int(num / den / payers) if payers else None
     return None
+
+
+def _reach(low: Neighbour, high: Neighbour, k: int, a: int, b: int) -> int | None:
+    """How far from ``low`` comparing the ends should prove round k (a guess)."""
+    lo_round, hi_round = low.record[k], high.record[k]
+    if hi_round.bound is None or hi_round.bound_k < 0:
+        return None
+    ceiling = _value(lo_round.price)
+    j = hi_round.bound_k
+    at_b = _value(hi_round.bound)
+    at_a = _value(lo_round.bounds[j])
+    if at_b > ceiling or at_a <= ceiling or at_a == float("inf"):
+        return None
+    # j's bound falls from at_a to at_b over the interval; it meets the ceiling at about:
+    return a + max(1, int((b - a) * (at_a - ceiling) / (at_a - at_b) * 0.9))
 
 
 def _failing_rounds(prep: Prepared, low: Neighbour, high: Neighbour) -> list[int]:

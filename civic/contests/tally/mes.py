@@ -165,7 +165,7 @@ class Round(NamedTuple):
     bound: tuple[int, int] | None   # the lowest price bound of any other project still in play
     bound_k: int                    # the smallest project index attaining ``bound`` (-1: none)
     bounds: list                    # every project's price bound (_NEVER: unaffordable)
-    deficits: dict                  # projects found unaffordable in this round: {j: (num, den)}
+    deficits: dict                  # found unaffordable: {j: (shortfall num, den, payers with money)}
     pricings: list | None = None    # every project's last pricing: (D, poor groups, payers) or None
 
 
@@ -253,10 +253,10 @@ def run(prep: Prepared, x_num: int, x_den: int = 1, record: list | None = None,
                     approx[j] = hn / hd if hd else _INF
         found: dict[int, tuple[int, int]] = {}
         if below is not None and k_round < len(below.record):
-            for j, (dn, dd) in below.record[k_round].deficits.items():
+            for j, (dn, dd, _) in below.record[k_round].deficits.items():
                 if dn * sd > sn * dd and prev[j][1]:   # short by more than the slack there
                     prev[j], approx[j] = _NEVER, _INF
-                    found[j] = (dn * sd - sn * dd, dd * sd)  # still short by at least this here
+                    found[j] = (dn * sd - sn * dd, dd * sd, 0)  # still short by at least this here
         remaining.sort(key=approx.__getitem__)
         best_j = -1
         bn = bd = best_need = best_r = 0
@@ -270,9 +270,9 @@ def run(prep: Prepared, x_num: int, x_den: int = 1, record: list | None = None,
             if best_j >= 0 and pn * bd > bn * pd and pn * fd > fn * pd:
                 keep.append(j)                  # its lower bound already loses: skip
                 continue
-            r = total[j] - dead[j]
+            r = alive = total[j] - dead[j]
             if r <= 0:                          # no supporter has money left: never affordable again
-                prev[j], approx[j], found[j] = _NEVER, _INF, (cost[j], 1)
+                prev[j], approx[j], found[j] = _NEVER, _INF, (cost[j], 1, 0)
                 continue
             need = cost[j] * D                  # still to be paid, in units of 1/D
             poor = []
@@ -287,7 +287,7 @@ def run(prep: Prepared, x_num: int, x_den: int = 1, record: list | None = None,
                 else:
                     break
             if r == 0:                          # unaffordable, now and in later rounds
-                prev[j], approx[j], found[j] = _NEVER, _INF, (need, D)
+                prev[j], approx[j], found[j] = _NEVER, _INF, (need, D, alive)
                 continue
             keep.append(j)
             pricings[j] = (D, poor, r)
