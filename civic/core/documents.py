@@ -16,6 +16,7 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 
 from civic.core.errors import DomainError
+from civic.core.files import written
 from civic.core.images import upload_dir
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -80,5 +81,7 @@ def store_document(data: bytes, filename: str) -> StoredDocument:
         raise DomainError(_l("The file is larger than 20 MB."))
     ext, mime = sniff(data, filename)
     name = f"{secrets.token_hex(16)}.{ext}"
-    (upload_dir() / name).write_bytes(data)
+    path = upload_dir() / name
+    path.write_bytes(data)
+    written(path)
     return StoredDocument(name, mime, len(data), hashlib.sha256(data).hexdigest(), ext)

@@ -2,6 +2,7 @@
 
 Re-encoding drops EXIF (including GPS positions) and anything hidden after the
 image data; a thumbnail is made for lists.
+Files follow the database transaction (:mod:`civic.core.files`).
 """
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
-
 from civic.core.errors import DomainError
+from civic.core.files import delete_on_commit, written
 
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MAX_BYTES = 10 * 1024 * 1024
@@ -74,12 +75,11 @@ def store_image(data: bytes) -> StoredImage:
         else:
             img.save(out, "PNG", optimize=True)
         (folder / filename).write_bytes(out.getvalue())
+        written(folder / filename)
     return StoredImage(name, thumb_name, image.width, image.height, (folder / name).stat().st_size)
 
 
 def delete_image(*names: str) -> None:
+    """Remove stored photos once the current transaction commits."""
     folder = upload_dir()
-    for name in names:
-        path = folder / name
-        if path.parent == folder and path.exists():
-            path.unlink()
+    delete_on_commit([folder / name for name in names if (folder / name).parent == folder])

@@ -15,6 +15,7 @@ from civic.contests import services
 from civic.contests.models import ImplementationUpdate, Phase, Photo, WorkStatus
 from civic.contests.services import community_today
 from civic.core.errors import DomainError, NotAllowed
+from civic.core.images import upload_dir
 from civic.extensions import db
 from tests.contests.contest_helpers import (
     audit_rows, count, app, contest_app, fresh_request_globals, login, make_world, png_bytes, text,
@@ -187,3 +188,14 @@ def test_the_implementation_list_shows_only_funded_projects(world, client):
     page = text(client.get(world.url("/implementation")))
     assert a.title in page and c.title in page and b.title not in page
     assert "Planned" in page
+
+
+def test_a_report_whose_second_photo_is_refused_leaves_no_files_behind(world):
+    a = world.projects[0]
+    with pytest.raises(DomainError):
+        project_service.report_progress(world.staff, a, happened_on=community_today(world.contest),
+                                        status=WorkStatus.IN_PROGRESS, progress_pct=20, money_spent=0,
+                                        text="", photos=[png_bytes(), b"not a photo"])
+    db.session.rollback()
+    assert count(ImplementationUpdate) == 0 and count(Photo) == 0
+    assert list(upload_dir().iterdir()) == []

@@ -398,3 +398,26 @@ def test_another_staff_member_of_another_community_cannot_edit(world):
     project = project_service.propose(world.author.user, world.contest, **project_values())
     stranger = make_staff(make_territory())
     assert not project.can_edit(stranger)
+
+
+def test_photos_written_before_a_failure_are_removed_with_the_rollback(world):
+    project = project_service.propose(world.author.user, world.contest, **project_values())
+    db.session.commit()
+    project_service.add_photo(world.author.user, project, png_bytes())
+    assert len(uploads()) == 2                  # the photo and its thumbnail, not yet committed
+    db.session.rollback()
+    assert uploads() == [] and count(Photo) == 0
+
+
+def test_a_deleted_photo_keeps_its_files_until_the_deletion_is_committed(world):
+    project = project_service.propose(world.author.user, world.contest, **project_values())
+    photo = project_service.add_photo(world.author.user, project, png_bytes())
+    db.session.commit()
+    files = uploads()
+    project_service.remove_photo(world.author.user, photo)
+    assert uploads() == files                   # a failed commit must not lose the files
+    db.session.rollback()
+    assert uploads() == files and count(Photo) == 1
+    project_service.remove_photo(world.author.user, db.session.get(Photo, photo.id))
+    db.session.commit()
+    assert uploads() == [] and count(Photo) == 0
