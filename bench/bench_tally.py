@@ -6,7 +6,8 @@ Two elections are generated with a fixed seed (so every run times the same input
 
 * "city-90k": 90,000 approval ballots over 160 projects; ballots of 1-10 projects, mostly
   small and often repeated (popular projects, 40 clusters of shared interests);
-* "city-62k": 61,668 ballots over 83 projects; longer ballots, mostly distinct.
+* "city-62k": 61,668 ballots over 83 projects; longer ballots, mostly distinct;
+* "town-6k": 6,586 ballots over 64 projects (a town's green budget; the size Ortaq mostly serves).
 
 Times greedy, MES, MES + Add1 + greedy (and, with ``--pabutools``, pabutools 1.2.3's greedy and
 MES with ``Cost_Sat`` on the same input, checking that the selections agree) and prints a table.
@@ -73,6 +74,10 @@ def city_62k() -> Election:
     return synthetic_election(1997, 61_668, 83, 30, [2, 3, 5, 8, 10, 12, 14, 15, 16, 15], 0.5, 0.3)
 
 
+def town_6k() -> Election:
+    return synthetic_election(2024, 6_586, 64, 12, [10, 14, 14, 12, 10, 8, 6, 4, 2, 2], 0.7, 0.25)
+
+
 def best_of(repeat: int, func):
     best, result = None, None
     for _ in range(repeat):
@@ -112,7 +117,7 @@ def main(argv=None) -> int:
     parser.add_argument("--pabutools", action="store_true", help="also time pabutools 1.2.3")
     parser.add_argument("--repeat", type=int, default=3, help="best of N (default 3; Add1 once)")
     parser.add_argument("--no-add1", action="store_true", help="skip the (slow) Add1 completion")
-    parser.add_argument("--only", choices=["city-90k", "city-62k"], help="one election only")
+    parser.add_argument("--only", choices=["city-90k", "city-62k", "town-6k"], help="one election only")
     args = parser.parse_args(argv)
     print(f"{'election':<10} {'rule':<18} {'seconds':>9} {'funded':>7} {'cost (tenge)':>16}  note", flush=True)
 
@@ -120,7 +125,7 @@ def main(argv=None) -> int:
         total_text = f"{total:,}" if total is not None else ""
         print(f"{name:<10} {rule:<18} {t:>9.3f} {count:>7} {total_text:>16}  {note}", flush=True)
 
-    for name, make in (("city-90k", city_90k), ("city-62k", city_62k)):
+    for name, make in (("city-90k", city_90k), ("city-62k", city_62k), ("town-6k", town_6k)):
         if args.only and args.only != name:
             continue
         start = time.perf_counter()
