@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_decimal, lazy_gettext as _l
 
 from civic.communities.services import slugify
 from civic.contests.models import (
@@ -176,6 +176,12 @@ def advance_phase(actor, contest: Contest, expected: Phase | None = None) -> Pha
                     min_support_pct=contest.min_support_pct)
         if contest.min_choices > len(feasible):
             raise DomainError(_l("The minimum number of projects on a ballot is larger than the number of projects."))
+        if contest.ballot_kind == BallotKind.KNAPSACK and contest.min_choices:
+            cheapest = sum(sorted(p.cost for p in feasible)[:contest.min_choices])
+            if cheapest > contest.cost_cap:
+                raise DomainError(_l("No ballot can keep the rules: the %(n)d cheapest projects together cost "
+                                     "%(sum)s tenge, more than the cap on a ballot.",
+                                     n=contest.min_choices, sum=format_decimal(cheapest)))
     previous = contest.phase
     contest.phase = target
     contest.phase_changed_at = utcnow()

@@ -6,6 +6,8 @@ sponsorship and investors' money. Staff (the akimat) run the stages.
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -338,3 +340,16 @@ def test_the_public_page_shows_the_phase_timeline(app, client):
     page = client.get(world.url()).get_data(as_text=True)
     assert 'aria-current="step"' in page
     assert "What happens now" in page and "Verified residents propose projects." in page
+
+
+def test_voting_cannot_open_when_the_cheapest_minimum_exceeds_the_cap(app):
+    """Knapsack ballots: if the cheapest projects the minimum asks for cost more than the cap
+    together, no ballot could be valid."""
+    world = make_world(Phase.REVIEW, costs=(1_000_000, 2_000_000, 1_500_000), min_choices=2,
+                       ballot_kind=BallotKind.KNAPSACK, max_choices=None, cost_cap=2_400_000)
+    with pytest.raises(DomainError) as error:
+        services.advance_phase(world.staff, world.contest)
+    assert re.search(r"2 cheapest projects together cost 2\D?500\D?000 tenge", english(error.value.message))
+    assert world.contest.phase == Phase.REVIEW
+    world.contest.cost_cap = 2_500_000
+    assert services.advance_phase(world.staff, world.contest) == Phase.VOTING
