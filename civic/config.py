@@ -64,6 +64,7 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
+        "LOGIN_SESSION_DAYS": int(env.get("LOGIN_SESSION_DAYS", 30)),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "kk",

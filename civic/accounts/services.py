@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -135,18 +136,26 @@ def authenticate(email: str, password: str) -> User:
     return user
 
 
+def _session_cutoff():
+    """Sign-ins older than this have ended (config LOGIN_SESSION_DAYS)."""
+    return utcnow() - timedelta(days=current_app.config["LOGIN_SESSION_DAYS"])
+
+
 def start_session(user: User, user_agent: str = "") -> str:
     token = secrets.token_urlsafe(32)
+    # Ended sign-ins of anyone are cleared on the way (a sign-in writes anyway).
+    db.session.execute(sa.delete(LoginSession).where(LoginSession.created_at < _session_cutoff()))
     db.session.add(LoginSession(user_id=user.id, token_hash=_token_hash(token), user_agent=user_agent[:200]))
     user.current_session_token = token
     return token
 
 
 def load_session_user(token: str) -> User | None:
+    """The user of a sign-in, unless it was ended or is older than LOGIN_SESSION_DAYS."""
     if not token:
         return None
     row = db.session.scalar(sa.select(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
-    if row is None:
+    if row is None or row.created_at < _session_cutoff():
         return None
     user = row.user
     user.current_session_token = token

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -220,3 +221,19 @@ def test_a_forged_session_cookie_signs_nobody_in(app, client, user):
     assert not signed_in(client_with_session(app, forged))
     # A cookie that is not signed at all.
     assert not signed_in(client_with_session(app, "eyJfdXNlcl9pZCI6IngifQ.AAAAAA.BBBBBBBBBBBBBBBBBBBBBBBBBBB"))
+
+
+def test_a_sign_in_ends_after_login_session_days(app, client, user):
+    english(client)
+    login(client, user.email, PASSWORD)
+    assert signed_in(client)
+    row = db.session.scalar(sa.select(LoginSession))
+    row.created_at = row.created_at - timedelta(days=app.config["LOGIN_SESSION_DAYS"], minutes=1)
+    db.session.commit()
+    assert not signed_in(client)
+    # The next sign-in (of anyone) clears the ended one.
+    other = make_user(given_name="Айгүл", surname="Сейітова")
+    db.session.commit()
+    assert login(app.test_client(), other.email, PASSWORD).status_code == 303
+    assert count(LoginSession, LoginSession.user_id == user.id) == 0
+    assert count(LoginSession, LoginSession.user_id == other.id) == 1
