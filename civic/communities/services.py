@@ -4,13 +4,15 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from datetime import date
 from zoneinfo import ZoneInfo, available_timezones
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 
 from civic.communities.models import ALLOWED_PARENTS, Territory, TerritoryKind
-from civic.core import audit
+from civic.core import audit, database
 from civic.core.errors import DomainError, NotAllowed
 from civic.extensions import db
 
@@ -24,6 +26,18 @@ _TRANSLIT = str.maketrans({
     "һ": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sh", "ъ": "", "ы": "y", "і": "i", "ь": "", "э": "e",
     "ю": "iu", "я": "ia",
 })
+
+
+def local_today(territory: Territory | None = None) -> date:
+    """Today's date where the community is (its time zone; else the site's, Asia/Almaty).
+
+    Deadlines, due dates and "today" on forms are local dates: the server's own date (often UTC)
+    is a day behind in Kazakhstan every evening from 19:00 UTC.
+    """
+    name = territory.timezone if territory is not None and territory.timezone else None
+    if name is None and has_app_context():
+        name = current_app.config.get("BABEL_DEFAULT_TIMEZONE")
+    return database.utcnow().astimezone(ZoneInfo(name or "Asia/Almaty")).date()
 
 
 def slugify(text: str) -> str:

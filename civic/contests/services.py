@@ -7,13 +7,11 @@ and its programmes, plus voluntary contributions, sponsorship and investors' mon
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import format_decimal, lazy_gettext as _l
 
-from civic.communities.services import slugify
+from civic.communities.services import local_today, slugify
 from civic.contests.models import (
     BallotKind, Category, Contest, FundingKind, FundingSource, Phase, PHASE_ORDER, ProjectStatus,
     TallyRule, WorkStatus,
@@ -134,9 +132,7 @@ def _apply(contest: Contest, *, categories=None, funding=None, **values) -> None
 
 def community_today(contest: Contest) -> date:
     """Today's date where the community is: dates on the forms are its local dates (UTC+5/+6)."""
-    name = (contest.territory.timezone if contest.territory is not None else None) or \
-        current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Almaty"
-    return utcnow().astimezone(ZoneInfo(name)).date()
+    return local_today(contest.territory)
 
 
 def next_phase(contest: Contest) -> Phase | None:

@@ -7,7 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from civic.communities.services import slugify
+from civic.communities.services import local_today, slugify
 from civic.councils import rules
 from civic.councils.models import Body, Member, MemberRole, Session, SessionState
 from civic.councils.rules import BodyKind
@@ -48,7 +48,7 @@ def add_member(actor, body: Body, *, full_name: str, role: MemberRole = MemberRo
     if term_from and term_until and term_until < term_from:
         raise DomainError(_l("The term cannot end before it starts."), field="term_until")
     if role in (MemberRole.CHAIR, MemberRole.SECRETARY):
-        taken = [m for m in body.members if m.role == role and m.active_on(term_from or date.today())]
+        taken = [m for m in body.members if m.role == role and m.active_on(term_from or local_today(body.territory))]
         if taken:
             raise DomainError(_l("The body already has a member in this role."), field="role")
     member = Member(body=body, full_name=full_name.strip(), role=role, user_id=getattr(user, "id", None),

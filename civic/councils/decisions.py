@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from civic.communities.models import RoleKind
+from civic.communities.services import local_today
 from civic.councils.models import AgendaItem, Session, SessionState
 from civic.councils.record_models import Decision, ExecutionReport
 from civic.core import audit
@@ -111,7 +112,7 @@ def add_report(actor, decision: Decision, *, text: str, reported_on: date, done:
 
 
 def is_overdue(decision: Decision, today: date | None = None) -> bool:
-    today = today or date.today()
+    today = today or local_today(decision.session.body.territory)
     return decision.done_at is None and decision.due_on is not None and decision.due_on < today
 
 

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from civic.accounts.models import RegisterEntry, Residency
+from civic.communities.services import local_today
 from civic.councils import deadlines, rules
 from civic.councils.bodies import quorum_base_size
 from civic.councils.models import Body, SessionState
@@ -29,7 +30,7 @@ from civic.extensions import db
 def community_size(body: Body) -> int | None:
     if body.kind == BodyKind.MEETING:
         return body.territory.population
-    return quorum_base_size(body, utcnow().date())
+    return quorum_base_size(body, local_today(body.territory))
 
 
 def threshold_for(body: Body) -> int | None:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from civic.communities.services import local_today
 from civic.councils import deadlines
 from civic.councils.archive import index_protocol
 from civic.councils.models import Session, SessionState, Vote
@@ -223,7 +224,7 @@ class Deadline:
 
     @property
     def missed(self) -> bool:
-        today = date.today()
+        today = local_today()
         return (self.done_on is None and today > self.due) or (self.done_on is not None and self.done_on > self.due)
 
 

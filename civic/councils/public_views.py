@@ -15,6 +15,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from civic.communities.services import local_today
 from civic.councils import archive, feeds, queries
 from civic.councils import bodies as body_service
 from civic.councils import decisions as decision_service
@@ -205,7 +206,7 @@ def decision_list():
     all_bodies = queries.all_bodies()
     body = _body_arg(all_bodies)
     status = request.args.get("status") if request.args.get("status") in queries.DECISION_STATUSES else None
-    today = date.today()
+    today = local_today()
     listing = queries.decisions_listing(status=status, body=body, session_id=_session_arg(),
                                         page=queries.page_number(request.args.get("page")), today=today)
     rows = [(d, decision_service.status_code(d, today)) for d in listing.items]
@@ -358,7 +359,7 @@ def votes_json():
 
 @bp.get("/decisions.json", endpoint="decisions_json")
 def decisions_json():
-    today = date.today()
+    today = local_today()
     listing = queries.decisions_listing(session_id=_session_arg(), page=queries.page_number(request.args.get("page")),
                                         per_page=queries.JSON_PER_PAGE, today=today)
     items = [{

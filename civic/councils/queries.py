@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from civic.communities.services import local_today
 from civic.councils.models import (
     AgendaItem, Attendance, Body, Material, Session, SessionState, Speech, Vote,
 )
@@ -271,7 +272,7 @@ def decision_status_filter(code: str, today: date):
 
 def decisions_listing(*, status: str | None = None, body: Body | None = None, session_id: int | None = None,
                       page: int = 1, per_page: int = DECISIONS_PER_PAGE, today: date | None = None) -> Page:
-    today = today or date.today()
+    today = today or local_today()
     query = (sa.select(Decision).join(Session, Session.id == Decision.session_id)
              .where(Session.state != SessionState.DRAFT)
              .options(joinedload(Decision.session).joinedload(Session.body).joinedload(Body.territory),

@@ -173,8 +173,8 @@ def test_today_is_the_communitys_today(world, monkeypatch):
     """At 01:00 in Almaty (UTC+5) it is still yesterday in UTC: today's report is not "in the future"."""
     a, _b, _c = funded(world)
     late_utc = datetime(2027, 3, 10, 20, 0, tzinfo=timezone.utc)       # 11 March, 01:00 in Kazakhstan
-    import civic.contests.services as contest_services
-    monkeypatch.setattr(contest_services, "utcnow", lambda: late_utc)
+    from civic.core import database
+    monkeypatch.setattr(database, "utcnow", lambda: late_utc)
     project_service.report_progress(world.staff, a, happened_on=date(2027, 3, 11), status=WorkStatus.IN_PROGRESS,
                                     progress_pct=5, money_spent=0, text="")
     with pytest.raises(DomainError):
