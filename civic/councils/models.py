@@ -188,6 +188,14 @@ class Session(db.Model):
         """Announced at some time: a draft stays private, also when it is called off unannounced."""
         return self.state != SessionState.DRAFT and self.announced_at is not None
 
+    @property
+    def public_online_link(self) -> str:
+        """The online link for the public while the session is ahead or under way; once it is over
+        or called off, the link (often a standing meeting room) is no longer shown."""
+        if self.state in (SessionState.ANNOUNCED, SessionState.IN_PROGRESS):
+            return self.online_link
+        return ""
+
 
 class AgendaItem(db.Model):
     __tablename__ = "agenda_item"

@@ -238,8 +238,8 @@ def _event(session, now) -> feeds.CalendarEvent:
     lines.append(_("Agenda:"))
     lines += [f"{n}. {item.title}" for n, item in
               enumerate([i for i in session.items if i.status != "removed"], start=1)]
-    if session.online_link:
-        lines += ["", _("Online: %(link)s", link=session.online_link)]
+    if session.public_online_link:
+        lines += ["", _("Online: %(link)s", link=session.public_online_link)]
     location = session.place
     return feeds.CalendarEvent(
         uid=f"council-session-{session.id}@{_host()}", stamp=now, modified=session.updated_at or session.created_at,
@@ -323,7 +323,7 @@ def sessions_json():
         "body": {"slug": s.body.slug, "name": s.body.name, "kind": s.body.kind.value,
                  "url": url_for("councils.body", slug=s.body.slug, _external=True)},
         "number": s.number, "starts_at": _iso(s.starts_at), "timezone": s.body.territory.timezone,
-        "place": s.place, "online_link": s.online_link or None, "is_open": s.is_open, "state": s.state.value,
+        "place": s.place, "online_link": s.public_online_link or None, "is_open": s.is_open, "state": s.state.value,
         "state_reason": s.state_reason or None, "revision": s.revision, "announced_at": _iso(s.announced_at),
         "materials_at": _iso(s.materials_at),
         "agenda": [{"position": i.position, "title": i.title, "rapporteur": i.rapporteur or None, "status": i.status,

@@ -411,3 +411,18 @@ def test_session_page_queries_do_not_grow_with_items_and_members(client, world):
     many = _statements(client, f"/sessions/{big.id}")
     assert many == few
     assert many <= 20
+
+
+@pytest.mark.parametrize("state", [SessionState.HELD, SessionState.PUBLISHED, SessionState.CANCELLED])
+def test_the_online_link_is_public_only_while_the_session_is_ahead_or_under_way(client, world, state):
+    body, _ = make_body(world)
+    link = "https://meet.example.kz/standing-room"
+    session = new_session(world, body, days=20, online_link=link)
+    client.set_cookie("lang", "en")
+    assert f'href="{link}"' in html_of(client.get(f"/sessions/{session.id}"))
+    session.state = state
+    db.session.commit()
+    assert link not in html_of(client.get(f"/sessions/{session.id}"))
+    assert link not in client.get("/sessions.json").get_data(as_text=True)
+    assert link not in client.get("/sessions.ics").get_data(as_text=True)
+    assert session.online_link == link          # kept for the secretary's screen
