@@ -16,6 +16,7 @@ from flask_babel import format_date, format_datetime, gettext as _
 from flask_login import current_user, login_required
 
 from civic.accounts.services import find_user_by_email
+from civic.communities.services import local_today
 from civic.communities.queries import territory_by_slug
 from civic.councils import bodies, rules, running, sessions
 from civic.councils import manage_queries as queries
@@ -113,10 +114,6 @@ def item_of(session, item_id) -> AgendaItem:
     return item
 
 
-def _local_today(body):
-    return datetime.now(ZoneInfo(zone_of(body))).date()
-
-
 # --- A. bodies and their members ------------------------------------------------------------
 
 def _territory_or_404(slug: str):
@@ -150,7 +147,7 @@ def new_body(slug: str):
 
 
 def _body_page(body, form=None, status: int = 200):
-    today = _local_today(body)
+    today = local_today(body.territory)
     base = bodies.quorum_base_size(body, today)
     return render_template(
         "councils/manage/body.html", body=body, form=form or MemberForm(formdata=None), today=today,

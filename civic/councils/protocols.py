@@ -221,11 +221,11 @@ class Deadline:
     label: object
     due: date
     done_on: date | None
+    today: date                 # the community's date when the deadlines were worked out
 
     @property
     def missed(self) -> bool:
-        today = local_today()
-        return (self.done_on is None and today > self.due) or (self.done_on is not None and self.done_on > self.due)
+        return (self.done_on is None and self.today > self.due) or (self.done_on is not None and self.done_on > self.due)
 
 
 def deadlines_of(session: Session) -> list[Deadline]:
@@ -241,9 +241,11 @@ def deadlines_of(session: Session) -> list[Deadline]:
     informed_done = local_day(session, max(informed)) if informed and all(informed) else None
     base = sent or to_akim
     akim_due = deadlines.add_working_days(base, 5)
+    today = local_today(session.body.territory)
     return [
-        Deadline("to_akim", _l("Protocol to the akim (2 working days)"), to_akim, sent),
-        Deadline("akim_review", _l("The akim's consideration of the decisions (5 working days)"), akim_due, review_done),
+        Deadline("to_akim", _l("Protocol to the akim (2 working days)"), to_akim, sent, today),
+        Deadline("akim_review", _l("The akim's consideration of the decisions (5 working days)"), akim_due,
+                 review_done, today),
         Deadline("members_informed", _l("Members told the akim's result (5 working days)"),
-                 deadlines.add_working_days(review_done or akim_due, 5), informed_done),
+                 deadlines.add_working_days(review_done or akim_due, 5), informed_done, today),
     ]

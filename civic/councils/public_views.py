@@ -8,7 +8,7 @@ they are in the protocols; nothing else personal is published.
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import Response, abort, current_app, render_template, request, send_from_directory, url_for
 from flask_babel import get_locale
@@ -90,7 +90,7 @@ def show_session(session_id: int):
     zone = session.body.territory.timezone
     return render_template(
         "councils/session.html", session=session, body=session.body, zone=zone,
-        zone_name=zone_label(zone, session.starts_at), today=utcnow().astimezone(zone_of(zone)).date(),
+        zone_name=zone_label(zone, session.starts_at), today=local_today(session.body.territory),
         notice=session_service.notice_report(session), held=held, present=session.attendance,
         procedural=queries.procedural_votes(session) if held else [],
         members_total=len(body_service.active_members(session.body, day)),
@@ -116,7 +116,7 @@ def show_body(slug: str):
     if body is None:
         abort(404)
     manager = body.can_manage(current_user)
-    today = utcnow().astimezone(zone_of(body.territory)).date()
+    today = local_today(body.territory)
     return render_template(
         "councils/body.html", body=body, zone=body.territory.timezone, rules=rules_in_words(body, today),
         members=body_service.active_members(body, today), can_manage=manager,

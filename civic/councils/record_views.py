@@ -6,13 +6,11 @@ Thin views over civic.councils.{protocols,decisions,petitions}; one commit per r
 """
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from flask import abort, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from civic.communities.services import local_today
 from civic.councils import decisions as decision_service
 from civic.councils import manage_queries as queries
 from civic.councils import petitions as petition_service
@@ -153,7 +151,7 @@ def _decisions_page(session, status: int = 200, *, assign_forms=None, review_for
     rows = queries.decisions_of(session)
     assign_forms, review_forms, report_forms = dict(assign_forms or {}), dict(review_forms or {}), \
         dict(report_forms or {})
-    today = datetime.now(ZoneInfo(zone_of(session))).date()
+    today = local_today(session.body.territory)
     for d in rows:
         assign_forms.setdefault(d.id, AssignForm(formdata=None, prefix=f"a{d.id}",
                                                  data={"executor": d.executor, "due_on": d.due_on}))
@@ -163,7 +161,7 @@ def _decisions_page(session, status: int = 200, *, assign_forms=None, review_for
         "councils/records/decisions.html", session=session, zone=zone_of(session), decisions=rows,
         can_manage=can_manage, is_akim=is_akim, assign_forms=assign_forms, review_forms=review_forms,
         report_forms=report_forms, error=error, status_code=decision_service.status_code,
-        status_labels=decision_service.STATUS_LABELS, is_overdue=decision_service.is_overdue,
+        status_labels=decision_service.STATUS_LABELS, is_overdue=decision_service.is_overdue, today=today,
         deadlines=protocols.deadlines_of(session),
         reviewable=session.state in (SessionState.SIGNED, SessionState.PUBLISHED)), status
 
