@@ -26,7 +26,7 @@ from civic.councils.forms import (
 )
 from civic.councils.models import AgendaItem, Member, MemberRole, Participant, SessionState
 from civic.councils.rules import BodyKind
-from civic.councils.views import bp, db_id, get_body_or_404, get_or_404, get_session_or_404
+from civic.councils.views import bp, find, get_body_or_404, get_or_404, get_session_or_404
 from civic.core import documents
 from civic.core.database import utcnow
 from civic.core.errors import DomainError, NotAllowed
@@ -527,8 +527,7 @@ def _vote_message(vote) -> str:
 
 
 def _present_member(session, raw) -> Member | None:
-    ident = db_id(raw)
-    member = db.session.get(Member, ident) if ident is not None else None
+    member = find(Member, raw)
     return member if member is not None and member.body_id == session.body_id else None
 
 
@@ -580,7 +579,7 @@ def remove_item_by_vote(session_id: int):
     session = managed_session(session_id)
     form = RemoveItemVoteForm(prefix="rmitem")
     if form.validate_on_submit():
-        item = db.session.get(AgendaItem, db_id(form.item.data)) if db_id(form.item.data) else None
+        item = find(AgendaItem, form.item.data)
         if item is None or item.session_id != session.id:
             form.item.errors.append(_("Choose an item of this session's agenda."))
         else:
@@ -597,7 +596,7 @@ def _speaker(session, raw: str | None):
     if kind == "m":
         return _present_member(session, ident), None
     if kind == "p":
-        person = db.session.get(Participant, db_id(ident)) if db_id(ident) else None
+        person = find(Participant, ident)
         return None, (person if person is not None and person.session_id == session.id else None)
     return None, None
 

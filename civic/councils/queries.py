@@ -273,8 +273,7 @@ def decision_status_filter(code: str, today: date):
 def decisions_listing(*, status: str | None = None, body: Body | None = None, session_id: int | None = None,
                       page: int = 1, per_page: int = DECISIONS_PER_PAGE, today: date | None = None) -> Page:
     today = today or local_today()
-    query = (sa.select(Decision).join(Session, Session.id == Decision.session_id)
-             .where(Session.state != SessionState.DRAFT)
+    query = (_public(sa.select(Decision).join(Session, Session.id == Decision.session_id))
              .options(joinedload(Decision.session).joinedload(Session.body).joinedload(Body.territory),
                       joinedload(Decision.vote).joinedload(Vote.item),
                       selectinload(Decision.reports)))
@@ -289,8 +288,7 @@ def decisions_listing(*, status: str | None = None, body: Body | None = None, se
 
 def votes_for_json(page: int, session_id: int | None = None, per_page: int | None = None) -> Page:
     per_page = per_page or JSON_PER_PAGE
-    query = (sa.select(Vote).join(Session, Session.id == Vote.session_id)
-             .where(Session.state != SessionState.DRAFT)
+    query = (_public(sa.select(Vote).join(Session, Session.id == Vote.session_id))
              .options(joinedload(Vote.item), selectinload(Vote.roll_call)))
     if session_id is not None:
         query = query.where(Vote.session_id == session_id)

@@ -22,8 +22,14 @@ def db_id(raw) -> int | None:
     return value if 0 < value <= MAX_ID else None
 
 
+def find(model, raw):
+    """The row of ``model`` whose id the user gave, or None (also for ids no row can have)."""
+    ident = db_id(raw)
+    return db.session.get(model, ident) if ident is not None else None
+
+
 def get_or_404(model, ident):
-    obj = db.session.get(model, ident) if db_id(ident) is not None else None
+    obj = find(model, ident)
     if obj is None:
         abort(404)
     return obj
