@@ -43,7 +43,6 @@ import http.client
 import os
 import random
 import re
-import secrets
 import shutil
 import signal
 import socket
@@ -60,9 +59,9 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+from bench.appenv import app_env, dispose, patched_environ, recreate_pg_database  # noqa: E402
+
 PG_BENCH_DB = "ortaq_bench"
-PG_BENCH_URL = f"postgresql://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
 PASSWORD = "bench ballots spring meadow 2026"
 USER_AGENT = "ortaq-bench/1.0"
 N_PROJECTS = 10
@@ -91,57 +90,6 @@ class Setup:
     project_ids: list[int]
     residents: list[Resident]
     audit_rows_before: int
-
-
-def _env_for(kind: str, instance: Path, secret: str, iin_key: str) -> dict:
-    env = {
-        "ORTAQ_ENV": "development",
-        "SECRET_KEY": secret,
-        "IIN_HMAC_KEY": iin_key,
-        "RATELIMIT_ENABLED": "false",    # limits are per client address; all clients here share 127.0.0.1
-        "ORTAQ_INSTANCE_PATH": str(instance),
-        "MAIL_BACKEND": "memory",
-    }
-    if kind == "postgresql":
-        env["DATABASE_URL"] = PG_BENCH_URL
-    return env
-
-
-class patched_environ:
-    """Set the app's variables in os.environ for create_app(); drop DATABASE_URL for SQLite."""
-
-    KEYS = ("ORTAQ_ENV", "SECRET_KEY", "IIN_HMAC_KEY", "RATELIMIT_ENABLED", "ORTAQ_INSTANCE_PATH",
-            "MAIL_BACKEND", "DATABASE_URL", "RATELIMIT_STORAGE_URI", "REDIS_URL")
-
-    def __init__(self, env: dict):
-        self.env = env
-
-    def __enter__(self):
-        self.saved = {k: os.environ.get(k) for k in self.KEYS}
-        for k in self.KEYS:
-            os.environ.pop(k, None)
-        os.environ.update(self.env)
-
-    def __exit__(self, *exc):
-        for k, v in self.saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
-def recreate_pg_database() -> None:
-    import psycopg
-    assert PG_BENCH_DB != "test", "never touch the test suite's database"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{PG_BENCH_DB}"')
-
-
-def _dispose(db) -> None:
-    db.session.remove()
-    for engine in db.engines.values():
-        engine.dispose()
 
 
 def build(env: dict, n_residents: int, real_logins: int, seed: int) -> Setup:
@@ -236,7 +184,7 @@ def build(env: dict, n_residents: int, real_logins: int, seed: int) -> Setup:
                 residents.append(Resident(i, user.email, voter_key(contest, fp), cookie))
             setup = Setup(contest.slug, sorted(p.id for p in made), residents,
                           db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)))
-            _dispose(db)
+            dispose(db)
         return setup
 
 
@@ -631,7 +579,7 @@ def verify(env: dict, setup: Setup, accepted: dict, submitted: set[int]) -> tupl
             if report.ok and report.count != expected_rows:
                 problems.append(f"audit log has {report.count} rows, expected {expected_rows}")
             n_ballots = len(ballots)
-            _dispose(db)
+            dispose(db)
     return problems, n_ballots, report.count if report.ok else -1
 
 
@@ -663,9 +611,9 @@ def run_one(kind: str, args) -> Result:
     result = Result(kind, args.residents, args.clients)
     workdir = Path(tempfile.mkdtemp(prefix=f"ortaq-bench-{kind}-"))
     instance = workdir / "instance"
-    env = _env_for(kind, instance, secrets.token_hex(32), secrets.token_hex(32))
+    env = app_env(kind, instance, PG_BENCH_DB)
     if kind == "postgresql":
-        recreate_pg_database()
+        recreate_pg_database(PG_BENCH_DB)
     n = args.residents
     real = n if args.real_logins == "all" else min(n, int(args.real_logins))
     print(f"[{kind}] set-up: {n} residents, {N_PROJECTS} projects …", flush=True)

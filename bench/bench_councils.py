@@ -54,7 +54,6 @@ import argparse
 import os
 import random
 import re
-import secrets
 import shutil
 import statistics
 import sys
@@ -67,9 +66,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+from bench.appenv import app_env, dispose, patched_environ, recreate_pg_database  # noqa: E402
+
 PG_BENCH_DB = "ortaq_bench_councils"
-PG_BENCH_URL = f"postgresql://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
 ALMATY = timezone(timedelta(hours=5))
 CHUNK = 2000
 WARMUP = 1
@@ -344,57 +343,6 @@ def result_line(kk: bool, for_votes: int, against: int, abstained: int, adopted:
 
 
 # --------------------------------------------------------------------------- environment
-
-def _env_for(kind: str, instance: Path) -> dict:
-    env = {
-        "ORTAQ_ENV": "development",
-        "SECRET_KEY": secrets.token_hex(32),
-        "IIN_HMAC_KEY": secrets.token_hex(32),
-        "RATELIMIT_ENABLED": "false",
-        "ORTAQ_INSTANCE_PATH": str(instance),
-        "MAIL_BACKEND": "memory",
-    }
-    if kind == "postgresql":
-        env["DATABASE_URL"] = PG_BENCH_URL
-    return env
-
-
-class patched_environ:
-    """Set the app's variables in os.environ for create_app(); drop DATABASE_URL for SQLite."""
-
-    KEYS = ("ORTAQ_ENV", "SECRET_KEY", "IIN_HMAC_KEY", "RATELIMIT_ENABLED", "ORTAQ_INSTANCE_PATH",
-            "MAIL_BACKEND", "DATABASE_URL", "RATELIMIT_STORAGE_URI", "REDIS_URL", "UPLOAD_DIR")
-
-    def __init__(self, env: dict):
-        self.env = env
-
-    def __enter__(self):
-        self.saved = {k: os.environ.get(k) for k in self.KEYS}
-        for k in self.KEYS:
-            os.environ.pop(k, None)
-        os.environ.update(self.env)
-
-    def __exit__(self, *exc):
-        for k, v in self.saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
-def recreate_pg_database() -> None:
-    import psycopg
-    assert PG_BENCH_DB != "test", "never touch the test suite's database"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{PG_BENCH_DB}"')
-
-
-def _dispose(db) -> None:
-    db.session.remove()
-    for engine in db.engines.values():
-        engine.dispose()
-
 
 def at_local(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, dtime(hour, minute), tzinfo=ALMATY).astimezone(timezone.utc)
@@ -748,7 +696,7 @@ def build(n_protocols: int, seed: int, analyze: bool = True):
             db.session.execute(db.text("ANALYZE"))
             db.session.commit()
             setup.timings["ANALYZE, s"] = time.perf_counter() - t0
-        _dispose(db)
+        dispose(db)
     return app, setup
 
 
@@ -924,7 +872,7 @@ def run_pages(app, setup: Setup, args) -> list[PageResult]:
         with app.app_context():
             for engine in engines:
                 log.detach(engine)
-            _dispose(db)
+            dispose(db)
     return results
 
 
@@ -942,11 +890,11 @@ class Result:
 def run_one(kind: str, args) -> Result:
     started = time.perf_counter()
     workdir = Path(tempfile.mkdtemp(prefix=f"ortaq-bench-councils-{kind}-"))
-    env = _env_for(kind, workdir / "instance")
+    env = app_env(kind, workdir / "instance", PG_BENCH_DB)
     recreate_s = None
     if kind == "postgresql":
         t0 = time.perf_counter()
-        recreate_pg_database()
+        recreate_pg_database(PG_BENCH_DB)
         recreate_s = time.perf_counter() - t0
     print(f"[{kind}] set-up: {args.protocols} published protocols …", flush=True)
     if recreate_s is not None:
